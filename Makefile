@@ -1,0 +1,54 @@
+# taphuan — the two commands that matter: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install setup lint typecheck check messages bench clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON)) / Python 3.11 is required"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Migrate, compile translations, load geography and demo data (each step idempotent).
+setup: $(STAMP)
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) compile_translations
+	$(MANAGE) load_demo
+
+run: setup
+	@echo "taphuan: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(MANAGE) compile_translations
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy .
+
+check: $(STAMP)
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+# Refresh locale/*/django.po from the code (needs GNU gettext: apt-get install gettext).
+messages: $(STAMP)
+	$(MANAGE) makemessages -l en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+
+bench: $(STAMP)
+	@ls bench/*.py >/dev/null 2>&1 && for f in bench/*.py; do $(PY) $$f || exit 1; done || echo "no benchmarks yet"
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.forms import Form
+
+
+def add_service_errors(form: Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form, by field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)

@@ -1,0 +1,123 @@
+"""The one scope gate (DESIGN.md §3).
+
+Every scoped model names the lookup from itself to the `AdminUnit` that is
+its owner's territory (`scope_territory`) and the roles that may view and
+change it. Pages, exports, API and tasks get querysets and objects only
+through `restrict`, `get_for_user` and `territory_allowed`; nothing filters by
+territory by hand.
+
+A record lies inside a territory when its unit's path starts with the
+territory's path. A territory on today's map also covers the old units all of
+whose successors lie inside it: today's Đồng Nai committee sees the 2017
+classes of Bình Phước.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from core.roles import Role
+from geo.models import AdminUnit, MapEdition, UnitSuccession
+
+VIEW = "view"
+CHANGE = "change"
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _is_admin(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active and (
+        user.is_superuser or Role.ADMIN in user.role_set()
+    ))  # fmt: skip
+
+
+def roles_of(user: Any) -> frozenset[str]:
+    if isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return frozenset(user.role_set())
+
+
+def has_role(user: Any, roles: Iterable[str]) -> bool:
+    if _is_admin(user):
+        return True
+    return bool(roles_of(user) & set(roles))
+
+
+def territory_units_q(territory: AdminUnit, lookup: str) -> Q:
+    """Q on `lookup` (a path to an AdminUnit) for units inside `territory`."""
+    prefix = f"{lookup}__" if lookup else ""
+    inside = Q(**{f"{prefix}path__startswith": territory.path})
+    if territory.edition != MapEdition.CURRENT:
+        return inside
+    successor_inside = Q(successor__path__startswith=territory.path)
+    covered = (
+        UnitSuccession.objects.filter(successor_inside)
+        .exclude(
+            predecessor__in=UnitSuccession.objects.exclude(successor_inside).values("predecessor")
+        )
+        .values("predecessor")
+    )
+    key = f"{lookup}__in" if lookup else "pk__in"
+    return inside | Q(**{key: covered})
+
+
+def unit_in_territory(unit: AdminUnit, territory: AdminUnit) -> bool:
+    if unit.path.startswith(territory.path):
+        return True
+    return AdminUnit.objects.filter(territory_units_q(territory, ""), pk=unit.pk).exists()
+
+
+def _model_roles(model: type[models.Model], action: str) -> frozenset[str]:
+    roles: frozenset[str] = getattr(model, f"scope_{action}_roles", frozenset())
+    return roles
+
+
+def restrict(queryset: QuerySet[M], user: Any, action: str = VIEW) -> QuerySet[M]:
+    """The rows of `queryset` that `user` may see (or change): deny by default."""
+    model = queryset.model
+    if not roles_of(user):
+        return queryset.none()
+    if _is_admin(user):
+        return queryset
+    if not has_role(user, _model_roles(model, action)):
+        return queryset.none()
+    territory = user.territory()
+    if territory is None:
+        return queryset.none()
+    lookup: str = model.scope_territory  # type: ignore[attr-defined]
+    return queryset.filter(territory_units_q(territory, lookup)).distinct()
+
+
+def get_for_user(queryset: QuerySet[M], user: Any, pk: Any, action: str = VIEW) -> M:
+    """One object the user may act on: 404 outside the territory, 403 for a role lacking."""
+    visible = restrict(queryset, user, VIEW)
+    try:
+        obj = visible.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem mục này.")) from None
+    if action != VIEW and not restrict(queryset, user, action).filter(pk=obj.pk).exists():
+        raise PermissionDenied(_("Bạn không có quyền thay đổi mục này."))
+    return obj
+
+
+def require_role(user: Any, roles: Iterable[str]) -> None:
+    if not has_role(user, roles):
+        raise PermissionDenied(_("Vai trò của bạn không được dùng chức năng này."))
+
+
+def territory_allowed(user: Any, unit: AdminUnit | None) -> bool:
+    """May `user` put a record on `unit` (create or move something there)?"""
+    if unit is None:
+        return _is_admin(user)
+    if _is_admin(user):
+        return True
+    territory = user.territory() if roles_of(user) else None
+    return territory is not None and unit_in_territory(unit, territory)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.scope import VIEW, has_role, restrict, territory_units_q
+from geo.models import AdminUnit, Level
+from orgs.models import Organization, OrganizationKind
+
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+
+
+def units_for(user: Any) -> Any:
+    """Units a user may place an organisation on (validated, never listed whole)."""
+    units = AdminUnit.objects.exclude(level=Level.VILLAGE)
+    if has_role(user, {"admin"}):
+        return units
+    territory = user.territory()
+    return units.filter(territory_units_q(territory, "")) if territory else units.none()
+
+
+class OrganizationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại"), choices=OrganizationKind.choices)
+    name = forms.CharField(label=_("Tên"), max_length=255)
+    short_name = forms.CharField(label=_("Tên viết tắt"), max_length=60, required=False)
+    territory = forms.ModelChoiceField(
+        label=_("Địa bàn"),
+        queryset=AdminUnit.objects.none(),
+        error_messages={"invalid_choice": _("Địa bàn không tồn tại hoặc ngoài phạm vi của bạn.")},
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Cơ quan cấp trên"), queryset=Organization.objects.none(), required=False
+    )
+    valid_from = forms.DateField(label=_("Hoạt động từ"), required=False, widget=DATE_WIDGET)
+    valid_to = forms.DateField(label=_("Hoạt động đến"), required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        territory_field = self.fields["territory"]
+        assert isinstance(territory_field, forms.ModelChoiceField)
+        territory_field.queryset = units_for(user)
+        parent_field = self.fields["parent"]
+        assert isinstance(parent_field, forms.ModelChoiceField)
+        parent_field.queryset = restrict(Organization.objects.all(), user, VIEW).select_related(
+            "territory"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and start > end:
+            self.add_error("valid_to", _("Ngày ngừng hoạt động phải sau ngày bắt đầu."))
+        return data
+
+    def selected_territory(self) -> AdminUnit | None:
+        """The unit currently chosen, to show as the checked option of the picker."""
+        value = self["territory"].value()
+        if not value or not str(value).isdigit():
+            return None
+        field = self.fields["territory"]
+        assert isinstance(field, forms.ModelChoiceField)
+        unit: AdminUnit | None = field.queryset.select_related("parent").filter(pk=value).first()
+        return unit
+
+
+class RenameForm(forms.Form):
+    new_name = forms.CharField(label=_("Tên mới"), max_length=255)
+    effective = forms.DateField(label=_("Có hiệu lực từ ngày"), widget=DATE_WIDGET)
+
+
+class OrganizationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Loại"), required=False, choices=[("", _("Mọi loại")), *OrganizationKind.choices]
+    )

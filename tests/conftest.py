@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from core.roles import Role
+from geo.loader import geography_load
+from geo.models import AdminUnit, Level, MapEdition
+from tests.factories import OrganizationFactory, UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Load the real map once per test database: tests run on real geography."""
+    with django_db_blocker.unblock():
+        if not AdminUnit.objects.exists():
+            geography_load()
+
+
+def legacy_unit(level: str, folded: str, parent: AdminUnit | None = None) -> AdminUnit:
+    units = AdminUnit.objects.filter(edition=MapEdition.LEGACY, level=level, name_folded=folded)
+    return units.get(parent=parent) if parent else units.get()
+
+
+def current_unit(level: str, folded: str) -> AdminUnit:
+    return AdminUnit.objects.get(edition=MapEdition.CURRENT, level=level, name_folded=folded)
+
+
+@pytest.fixture
+def binh_phuoc(db: Any) -> AdminUnit:
+    return legacy_unit(Level.PROVINCE, "tinh binh phuoc")
+
+
+@pytest.fixture
+def bu_dang(binh_phuoc: AdminUnit) -> AdminUnit:
+    return legacy_unit(Level.DISTRICT, "huyen bu dang", binh_phuoc)
+
+
+@pytest.fixture
+def loc_ninh(binh_phuoc: AdminUnit) -> AdminUnit:
+    return legacy_unit(Level.DISTRICT, "huyen loc ninh", binh_phuoc)
+
+
+@pytest.fixture
+def dong_nai(db: Any) -> AdminUnit:
+    return current_unit(Level.PROVINCE, "tinh dong nai")
+
+
+@pytest.fixture
+def province_org(binh_phuoc: AdminUnit) -> Any:
+    return OrganizationFactory(name="Ban Dân vận Tỉnh ủy Bình Phước", territory=binh_phuoc)
+
+
+@pytest.fixture
+def owner_org(bu_dang: AdminUnit, province_org: Any) -> Any:
+    return OrganizationFactory(
+        name="Ban Dân vận Huyện ủy Bù Đăng", territory=bu_dang, parent=province_org
+    )
+
+
+@pytest.fixture
+def outsider_org(loc_ninh: AdminUnit, province_org: Any) -> Any:
+    return OrganizationFactory(
+        name="Ban Dân vận Huyện ủy Lộc Ninh", territory=loc_ninh, parent=province_org
+    )
+
+
+@pytest.fixture
+def owner(owner_org: Any) -> Any:
+    """A manager of the Bù Đăng committee."""
+    return UserFactory(username="owner", organization=owner_org, roles=[Role.COMMITTEE_MANAGER])
+
+
+@pytest.fixture
+def member(owner_org: Any) -> Any:
+    """Staff of the same committee, without management rights."""
+    return UserFactory(username="member", organization=owner_org, roles=[Role.COMMITTEE_STAFF])
+
+
+@pytest.fixture
+def outsider(outsider_org: Any) -> Any:
+    """A manager of the neighbouring district: must never see Bù Đăng's records."""
+    return UserFactory(
+        username="outsider", organization=outsider_org, roles=[Role.COMMITTEE_MANAGER]
+    )
+
+
+@pytest.fixture
+def admin_user(db: Any) -> Any:
+    return UserFactory(username="root", organization=None, roles=[Role.ADMIN], is_superuser=True)
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
