@@ -93,7 +93,7 @@ def restrict(queryset: QuerySet[M], user: Any, action: str = VIEW) -> QuerySet[M
     if territory is None:
         return queryset.none()
     lookup: str = model.scope_territory  # type: ignore[attr-defined]
-    return queryset.filter(territory_units_q(territory, lookup)).distinct()
+    return queryset.filter(territory_units_q(territory, lookup))
 
 
 def get_for_user(queryset: QuerySet[M], user: Any, pk: Any, action: str = VIEW) -> M:

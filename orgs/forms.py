@@ -36,16 +36,20 @@ class OrganizationForm(forms.Form):
     valid_from = forms.DateField(label=_("Hoạt động từ"), required=False, widget=DATE_WIDGET)
     valid_to = forms.DateField(label=_("Hoạt động đến"), required=False, widget=DATE_WIDGET)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, instance: Organization | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         territory_field = self.fields["territory"]
         assert isinstance(territory_field, forms.ModelChoiceField)
         territory_field.queryset = units_for(user)
         parent_field = self.fields["parent"]
         assert isinstance(parent_field, forms.ModelChoiceField)
-        parent_field.queryset = restrict(Organization.objects.all(), user, VIEW).select_related(
-            "territory"
-        )
+        parents = restrict(Organization.objects.all(), user, VIEW)
+        if instance is not None and instance.parent_id is not None:
+            # A district may keep its province as parent without seeing the province.
+            parents = parents | Organization.objects.filter(pk=instance.parent_id)
+        parent_field.queryset = parents.order_by("sort_key")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

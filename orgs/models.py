@@ -99,6 +99,11 @@ class Organization(models.Model):
             self.valid_to is None or day <= self.valid_to
         )
 
+    def current_name_since(self) -> datetime.date | None:
+        """When the present name took effect: the day after the last former name ended."""
+        ends = [record.valid_to for record in self.names.all()]
+        return max(ends) + datetime.timedelta(days=1) if ends else self.valid_from
+
     def name_on(self, day: datetime.date) -> str:
         """The name the organisation bore on `day` (renames keep their history)."""
         for record in self.names.all():

@@ -18,12 +18,16 @@ _EDITABLE = ("kind", "name", "short_name", "territory", "parent", "valid_from", 
 
 
 def _check_placement(
-    actor: Any, *, territory: AdminUnit, parent: Organization | None
+    actor: Any,
+    *,
+    territory: AdminUnit,
+    parent: Organization | None,
+    kept_parent_id: int | None = None,
 ) -> None:
     if actor is not None:
         if not territory_allowed(actor, territory):
             raise PermissionDenied(_("Địa bàn này nằm ngoài phạm vi quản lý của bạn."))
-        if parent is not None and not restrict(Organization.objects, actor, VIEW).filter(
+        if parent is not None and parent.pk != kept_parent_id and not restrict(Organization.objects, actor, VIEW).filter(
             pk=parent.pk
         ).exists():
             raise PermissionDenied(_("Cơ quan cấp trên nằm ngoài phạm vi quản lý của bạn."))
@@ -72,11 +76,17 @@ def organization_update(*, actor: Any, organization: Organization, **changes: An
         raise TypeError(f"Not editable: {sorted(unknown)}")
     if not restrict(Organization.objects, actor, CHANGE).filter(pk=organization.pk).exists():
         raise PermissionDenied(_("Bạn không có quyền thay đổi cơ quan này."))
+    kept_parent_id = organization.parent_id
     for field, value in changes.items():
         setattr(organization, field, value)
     if organization.parent_id is not None and organization.parent_id == organization.pk:
         raise ValidationError({"parent": _("Cơ quan không thể trực thuộc chính nó.")})
-    _check_placement(actor, territory=organization.territory, parent=organization.parent)
+    _check_placement(
+        actor,
+        territory=organization.territory,
+        parent=organization.parent,
+        kept_parent_id=kept_parent_id,
+    )
     _fill_derived(organization)
     organization.full_clean()
     organization.save()

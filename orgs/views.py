@@ -78,7 +78,9 @@ def organization_edit(request: HttpRequest, org_pk: int) -> HttpResponse:
         "valid_from": organization.valid_from,
         "valid_to": organization.valid_to,
     }
-    form = OrganizationForm(request.POST or None, initial=initial, user=request.user)
+    form = OrganizationForm(
+        request.POST or None, initial=initial, user=request.user, instance=organization
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.organization_update(

@@ -1,0 +1,185 @@
+"""Every URL × every role: an outsider never reads or changes another territory's data.
+
+The matrix is built from the URL configuration itself, so a new URL is tested
+the moment it exists. It fails when
+- a URL takes an argument the matrix does not know (add the argument to
+  FOREIGN_OBJECTS with an object owned by the other territory);
+- a URL answers an anonymous visitor without being listed in PUBLIC;
+- an outsider of any role gets the foreign object's page, sees its name in a
+  list, or a POST changes anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import User, UserRole
+from core.roles import Role
+from geo.models import AdminUnit
+from orgs.models import Organization, OrganizationName
+from tests.factories import OrganizationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# URL names anyone may open without logging in, and why.
+PUBLIC = {
+    "accounts:login": "the sign-in page",
+    "core:healthz": "load-balancer health check, no data",
+    "set_language": "language switch, no data",
+}
+
+# Geography is public reference data: any signed-in user may read it, whatever
+# the territory. Writing to it (villages) is still scoped.
+REFERENCE_READS = {"geo:unit_browser", "geo:unit_detail", "geo:unit_picker"}
+
+
+@dataclass
+class World:
+    foreign_org: Organization
+    foreign_user: User
+    foreign_commune: AdminUnit
+    outsiders: dict[str, User]
+    insider: User
+
+
+# How to fill each URL argument with an object owned by the foreign territory.
+FOREIGN_OBJECTS: dict[str, Callable[[World], Any]] = {
+    "org_pk": lambda w: w.foreign_org.pk,
+    "user_pk": lambda w: w.foreign_user.pk,
+    "unit_pk": lambda w: w.foreign_commune.pk,
+}
+
+
+def _patterns(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from _patterns(entry, namespace)
+        elif entry.name:
+            yield f"{prefix}{entry.name}", entry
+
+
+ALL_URLS = sorted(_patterns(get_resolver()), key=lambda item: item[0])
+
+
+def _kwargs(pattern: URLPattern, world: World) -> dict[str, Any]:
+    names = list(pattern.pattern.converters)
+    unknown = [n for n in names if n not in FOREIGN_OBJECTS]
+    assert not unknown, f"URL argument(s) {unknown} unknown to the scope matrix: add them"
+    return {name: FOREIGN_OBJECTS[name](world) for name in names}
+
+
+def _snapshot() -> tuple[Any, ...]:
+    return (
+        list(Organization.objects.order_by("pk").values_list()),
+        list(OrganizationName.objects.order_by("pk").values_list()),
+        list(User.objects.order_by("pk").values_list("pk", "username", "full_name", "is_active",
+                                                     "organization_id", "password")),  # fmt: skip
+        list(UserRole.objects.order_by("pk").values_list()),
+        AdminUnit.objects.count(),
+    )
+
+
+# One POST body that fills every form field of the project with values aimed at
+# the foreign territory: a form that forgets the gate will accept it.
+def _hostile_post(world: World) -> dict[str, Any]:
+    return {
+        "kind": "committee", "name": "Xâm nhập", "new_name": "Xâm nhập",
+        "effective": "01/01/2031", "territory": world.foreign_commune.pk,
+        "parent": world.foreign_org.pk, "organization": world.foreign_org.pk,
+        "roles": [Role.ADMIN, Role.COMMITTEE_MANAGER], "username": "xamnhap",
+        "full_name": "Xâm nhập", "password1": "Xam-nhap-2025!", "password2": "Xam-nhap-2025!",
+        "unit_type": "Thôn", "is_active": "", "valid_from": "01/01/2020",
+    }  # fmt: skip
+
+
+@pytest.fixture
+def world(owner_org: Organization, outsider_org: Organization, bu_dang: AdminUnit) -> World:
+    foreign_user = UserFactory(
+        username="nguoi.budang", full_name="Người Bù Đăng", organization=owner_org,
+        roles=[Role.COMMITTEE_STAFF],
+    )  # fmt: skip
+    outsiders = {
+        role: UserFactory(username=f"ngoai.{role}", organization=outsider_org, roles=[role])
+        for role in Role.values
+        if role != Role.ADMIN
+    }
+    insider = UserFactory(username="trong", organization=owner_org, roles=[Role.COMMITTEE_MANAGER])
+    commune = bu_dang.children.order_by("sort_key").first()
+    assert commune is not None
+    return World(owner_org, foreign_user, commune, outsiders, insider)
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_matrix_knows_every_url_argument(world: World) -> None:
+    for _name, pattern in ALL_URLS:
+        _kwargs(pattern, world)
+
+
+def test_public_urls_are_exactly_the_listed_ones(world: World) -> None:
+    anonymous = Client()
+    for name, pattern in ALL_URLS:
+        url = reverse(name, kwargs=_kwargs(pattern, world))
+        response = anonymous.get(url)
+        if name in PUBLIC:
+            assert response.status_code in {200, 302, 405}, name
+            continue
+        assert response.status_code == 302, f"{name} answers anonymous visitors"
+        assert reverse("accounts:login") in response["Location"], name
+
+
+@pytest.mark.parametrize("role", [r for r in Role.values if r != Role.ADMIN])
+def test_outsider_never_reads_or_changes_foreign_data(world: World, role: str) -> None:
+    client = _client(world.outsiders[role])
+    markers = [world.foreign_org.name, world.foreign_user.full_name, world.foreign_user.username]
+    for name, pattern in ALL_URLS:
+        if name in PUBLIC or name == "accounts:logout":
+            continue
+        kwargs = _kwargs(pattern, world)
+        url = reverse(name, kwargs=kwargs)
+
+        response = client.get(url)
+        body = response.content.decode(errors="replace")
+        if kwargs and name not in REFERENCE_READS:
+            assert response.status_code in {403, 404, 405}, f"{role} GET {name}: {response.status_code}"
+        else:
+            assert response.status_code in {200, 403, 405}, f"{role} GET {name}: {response.status_code}"
+        for marker in markers:
+            assert marker not in body, f"{role} sees {marker!r} on {name}"
+
+        before = _snapshot()
+        response = client.post(url, _hostile_post(world))
+        assert response.status_code in {200, 302, 400, 403, 404, 405}, f"{role} POST {name}"
+        if kwargs:
+            assert response.status_code in {403, 404, 405}, f"{role} POST {name}: {response.status_code}"
+        assert _snapshot() == before, f"{role} POST {name} changed data"
+
+
+def test_insider_reaches_every_object_page(world: World) -> None:
+    """The matrix is not vacuous: the owner's manager opens the same URLs."""
+    client = _client(world.insider)
+    for name, pattern in ALL_URLS:
+        kwargs = _kwargs(pattern, world)
+        if not kwargs or name in PUBLIC:
+            continue
+        response = client.get(reverse(name, kwargs=kwargs))
+        assert response.status_code in {200, 405}, f"insider GET {name}: {response.status_code}"
+
+
+def test_foreign_objects_exist_for_the_outsider_territory_too(world: World) -> None:
+    # Sanity: the other territory has its own data, so "sees nothing" is meaningful.
+    other = OrganizationFactory(name="Đơn vị khác", territory=world.outsiders[Role.COMMITTEE_MANAGER]
+                                .organization.territory)  # fmt: skip
+    client = _client(world.outsiders[Role.COMMITTEE_MANAGER])
+    assert other.name in client.get(reverse("orgs:list")).content.decode()
