@@ -39,14 +39,21 @@ class User(AbstractUser):
     def get_absolute_url(self) -> str:
         return reverse("accounts:user_edit", args=[self.pk])
 
+    _role_cache: frozenset[str] | None = None
+
     def role_set(self) -> frozenset[str]:
-        cached: frozenset[str] | None = getattr(self, "_role_cache", None)
+        cached = self._role_cache
         if cached is None:
-            cached = frozenset(self.roles.values_list("role", flat=True)) if self.pk else frozenset()
+            cached = (
+                frozenset(self.roles.values_list("role", flat=True)) if self.pk else frozenset()
+            )
             if self.is_superuser:
                 cached = cached | {Role.ADMIN}
             self._role_cache = cached
         return cached
+
+    def forget_roles(self) -> None:
+        self._role_cache = None
 
     def territory(self) -> AdminUnit | None:
         if self.organization_id is None:

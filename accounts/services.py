@@ -31,9 +31,10 @@ def _check(actor: Any, *, organization: Organization | None, roles: Iterable[str
     allowed = set(grantable_roles(actor))
     refused = set(roles) - allowed
     if refused:
-        raise PermissionDenied(_("Bạn không được cấp vai trò: %(roles)s.") % {
-            "roles": ", ".join(str(Role(r).label) for r in sorted(refused))
-        })  # fmt: skip
+        raise PermissionDenied(
+            _("Bạn không được cấp vai trò: %(roles)s.")
+            % {"roles": ", ".join(str(Role(r).label) for r in sorted(refused))}
+        )
     if organization is None:
         if not has_role(actor, {Role.ADMIN}):
             raise ValidationError({"organization": _("Hãy chọn cơ quan của tài khoản.")})
@@ -46,7 +47,7 @@ def _set_roles(user: User, roles: Iterable[str]) -> None:
     UserRole.objects.filter(user=user).exclude(role__in=wanted).delete()
     have = set(UserRole.objects.filter(user=user).values_list("role", flat=True))
     UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in sorted(wanted - have)])
-    user._role_cache = None
+    user.forget_roles()
 
 
 @transaction.atomic

@@ -76,7 +76,9 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, user_pk: int) -> HttpResponse:
-    account = get_for_user(User.objects.select_related("organization"), request.user, user_pk, CHANGE)
+    account = get_for_user(
+        User.objects.select_related("organization"), request.user, user_pk, CHANGE
+    )
     initial = {
         "full_name": account.full_name,
         "email": account.email,

@@ -25,7 +25,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"menu": []}
     current = request.resolver_match.view_name if request.resolver_match else ""
     menu = [
-        {"label": label, "url": reverse(name), "active": current.split(":")[0] == name.split(":")[0]}
+        {
+            "label": label,
+            "url": reverse(name),
+            "active": current.split(":")[0] == name.split(":")[0],
+        }
         for label, name, roles in _MENU
         if roles is None or has_role(user, roles)
     ]

@@ -35,32 +35,87 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = [
     DemoAccount("admin", Role.ADMIN, "", "Quản trị hệ thống", "mọi thứ"),
-    DemoAccount("quanly.dongnai", Role.COMMITTEE_MANAGER,
-                "Ban Tuyên giáo và Dân vận Tỉnh ủy Đồng Nai", "Nguyễn Thị Hồng",
-                "lãnh đạo Ban tỉnh (bản đồ mới); thấy cả dữ liệu Bình Phước cũ"),
-    DemoAccount("canbo.binhphuoc", Role.COMMITTEE_STAFF, "Ban Dân vận Tỉnh ủy Bình Phước",
-                "Trần Văn Minh", "cán bộ Ban tỉnh 2017 (kịch bản 1)"),
-    DemoAccount("canbo.budang", Role.COMMITTEE_STAFF, "Ban Dân vận Huyện ủy Bù Đăng",
-                "Lê Thị Thu", "cán bộ Ban huyện (kịch bản 5)"),
-    DemoAccount("canbo.locninh", Role.COMMITTEE_STAFF, "Ban Dân vận Huyện ủy Lộc Ninh",
-                "Phạm Văn Tâm", "huyện láng giềng: không thấy dữ liệu Bù Đăng"),
-    DemoAccount("daumoi.budang", Role.FOCAL_POINT, "Ủy ban MTTQ Việt Nam huyện Bù Đăng",
-                "Điểu Thị Lan", "đầu mối cử học viên"),
-    DemoAccount("giaovu.budang", Role.SECRETARY, "Trung tâm Chính trị huyện Bù Đăng",
-                "Hoàng Văn Nam", "giáo vụ lớp"),
-    DemoAccount("baocaovien", Role.LECTURER, "Ban Tuyên giáo và Dân vận Trung ương",
-                "TS. Nguyễn Văn Hùng", "báo cáo viên Trung ương"),
-    DemoAccount("hocvien.budang", Role.TRAINEE, "Ủy ban MTTQ Việt Nam huyện Bù Đăng",
-                "Thị Hoa", "học viên"),
-    DemoAccount("bientap.dongnai", Role.EDITOR, "Ban Tuyên giáo và Dân vận Tỉnh ủy Đồng Nai",
-                "Vũ Thị Mai", "biên tập tin bài"),
-    DemoAccount("canbo.quangbinh", Role.COMMITTEE_STAFF, "Ban Dân vận Tỉnh ủy Quảng Bình",
-                "Đặng Quốc Việt", "kịch bản 2"),
-    DemoAccount("canbo.bmt", Role.COMMITTEE_STAFF, "Ban Dân vận Thành ủy Buôn Ma Thuột",
-                "Y Bhim Niê", "kịch bản 3"),
-    DemoAccount("canbo.hagiang", Role.COMMITTEE_STAFF, "Ban Dân vận Tỉnh ủy Hà Giang",
-                "Giàng Thị Mỷ", "kịch bản 4"),
-]  # fmt: skip
+    DemoAccount(
+        "quanly.dongnai",
+        Role.COMMITTEE_MANAGER,
+        "Ban Tuyên giáo và Dân vận Tỉnh ủy Đồng Nai",
+        "Nguyễn Thị Hồng",
+        "lãnh đạo Ban tỉnh (bản đồ mới); thấy cả dữ liệu Bình Phước cũ",
+    ),
+    DemoAccount(
+        "canbo.binhphuoc",
+        Role.COMMITTEE_STAFF,
+        "Ban Dân vận Tỉnh ủy Bình Phước",
+        "Trần Văn Minh",
+        "cán bộ Ban tỉnh 2017 (kịch bản 1)",
+    ),
+    DemoAccount(
+        "canbo.budang",
+        Role.COMMITTEE_STAFF,
+        "Ban Dân vận Huyện ủy Bù Đăng",
+        "Lê Thị Thu",
+        "cán bộ Ban huyện (kịch bản 5)",
+    ),
+    DemoAccount(
+        "canbo.locninh",
+        Role.COMMITTEE_STAFF,
+        "Ban Dân vận Huyện ủy Lộc Ninh",
+        "Phạm Văn Tâm",
+        "huyện láng giềng: không thấy dữ liệu Bù Đăng",
+    ),
+    DemoAccount(
+        "daumoi.budang",
+        Role.FOCAL_POINT,
+        "Ủy ban MTTQ Việt Nam huyện Bù Đăng",
+        "Điểu Thị Lan",
+        "đầu mối cử học viên",
+    ),
+    DemoAccount(
+        "giaovu.budang",
+        Role.SECRETARY,
+        "Trung tâm Chính trị huyện Bù Đăng",
+        "Hoàng Văn Nam",
+        "giáo vụ lớp",
+    ),
+    DemoAccount(
+        "baocaovien",
+        Role.LECTURER,
+        "Ban Tuyên giáo và Dân vận Trung ương",
+        "TS. Nguyễn Văn Hùng",
+        "báo cáo viên Trung ương",
+    ),
+    DemoAccount(
+        "hocvien.budang", Role.TRAINEE, "Ủy ban MTTQ Việt Nam huyện Bù Đăng", "Thị Hoa", "học viên"
+    ),
+    DemoAccount(
+        "bientap.dongnai",
+        Role.EDITOR,
+        "Ban Tuyên giáo và Dân vận Tỉnh ủy Đồng Nai",
+        "Vũ Thị Mai",
+        "biên tập tin bài",
+    ),
+    DemoAccount(
+        "canbo.quangbinh",
+        Role.COMMITTEE_STAFF,
+        "Ban Dân vận Tỉnh ủy Quảng Bình",
+        "Đặng Quốc Việt",
+        "kịch bản 2",
+    ),
+    DemoAccount(
+        "canbo.bmt",
+        Role.COMMITTEE_STAFF,
+        "Ban Dân vận Thành ủy Buôn Ma Thuột",
+        "Y Bhim Niê",
+        "kịch bản 3",
+    ),
+    DemoAccount(
+        "canbo.hagiang",
+        Role.COMMITTEE_STAFF,
+        "Ban Dân vận Tỉnh ủy Hà Giang",
+        "Giàng Thị Mỷ",
+        "kịch bản 4",
+    ),
+]
 
 
 class DemoRefused(RuntimeError):
@@ -101,8 +156,13 @@ def demo_load(*, force: bool = False) -> list[DemoAccount]:
     bmt = _unit(legacy, Level.DISTRICT, "thanh pho buon ma thuot", dak_lak)
     bu_dang = _unit(legacy, Level.DISTRICT, "huyen bu dang", binh_phuoc)
 
-    def org(kind: str, name: str, territory: AdminUnit, parent: Organization | None = None,
-            valid_to: datetime.date | None = None) -> Organization:  # fmt: skip
+    def org(
+        kind: str,
+        name: str,
+        territory: AdminUnit,
+        parent: Organization | None = None,
+        valid_to: datetime.date | None = None,
+    ) -> Organization:
         return organization_create(
             actor=None, kind=kind, name=name, territory=territory, parent=parent, valid_to=valid_to
         )
@@ -119,11 +179,14 @@ def demo_load(*, force: bool = False) -> list[DemoAccount]:
     new_province.save(update_fields=["valid_from"])
 
     # Scenario 1 and 5: Bình Phước, 2017 and 2022, on the old map.
-    province = org(K.COMMITTEE, "Ban Dân vận Tỉnh ủy Bình Phước", binh_phuoc,
-                   valid_to=LEGACY_END_DATE)  # fmt: skip
+    province = org(
+        K.COMMITTEE, "Ban Dân vận Tỉnh ủy Bình Phước", binh_phuoc, valid_to=LEGACY_END_DATE
+    )
     province.successor = new_province
     province.save(update_fields=["successor"])
-    org(K.POLITICAL_SCHOOL, "Trường Chính trị tỉnh Bình Phước", binh_phuoc, valid_to=LEGACY_END_DATE)
+    org(
+        K.POLITICAL_SCHOOL, "Trường Chính trị tỉnh Bình Phước", binh_phuoc, valid_to=LEGACY_END_DATE
+    )
     for district in binh_phuoc.children.order_by("sort_key"):
         org(K.COMMITTEE, _district_committee_name(district), district, province, LEGACY_END_DATE)
     budang_committee = Organization.objects.get(name="Ban Dân vận Huyện ủy Bù Đăng")
@@ -132,8 +195,13 @@ def demo_load(*, force: bool = False) -> list[DemoAccount]:
     org(K.MASS_ORGANIZATION, "Hội Nông dân huyện Bù Đăng", bu_dang, None, LEGACY_END_DATE)
     org(K.POLICE, "Công an huyện Bù Đăng", bu_dang, None, LEGACY_END_DATE)
     for commune in bu_dang.children.order_by("sort_key")[:5]:
-        org(K.PARTY_COMMITTEE, f"Đảng ủy {commune.unit_type.lower()} {commune.short_name}", commune,
-            budang_committee, LEGACY_END_DATE)  # fmt: skip
+        org(
+            K.PARTY_COMMITTEE,
+            f"Đảng ủy {commune.unit_type.lower()} {commune.short_name}",
+            commune,
+            budang_committee,
+            LEGACY_END_DATE,
+        )
     loc_ninh_commune = _unit(current, Level.COMMUNE, "xa loc ninh", dong_nai)
     org(K.PARTY_COMMITTEE, "Đảng ủy xã Lộc Ninh", loc_ninh_commune, new_province)
 

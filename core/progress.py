@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import Any, Protocol
+
+
+class Writable(Protocol):
+    def write(self, text: str, /) -> Any: ...
+
+    def flush(self) -> Any: ...
 
 
 class ProgressBar:
-    def __init__(self, stream: TextIO | None, *, total: int, label: str = "", width: int = 30):
+    def __init__(
+        self, stream: Writable | None, *, total: int, label: str = "", width: int = 30
+    ) -> None:
         self.stream = stream or sys.stdout
         self.total = max(total, 1)
         self.label = label

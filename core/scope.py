@@ -1,8 +1,9 @@
 """The one scope gate (DESIGN.md §3).
 
 Every scoped model names the lookup from itself to the `AdminUnit` that is
-its owner's territory (`scope_territory`) and the roles that may view and
-change it. Pages, exports, API and tasks get querysets and objects only
+its owner's territory (`scope_territory`, a chain of forward foreign keys so
+that filtering never duplicates rows) and the roles that may view and change
+it (`scope_view_roles`, `scope_change_roles`). Pages, exports, API and tasks get querysets and objects only
 through `restrict`, `get_for_user` and `territory_allowed`; nothing filters by
 territory by hand.
 
@@ -18,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -34,9 +35,11 @@ M = TypeVar("M", bound=models.Model)
 
 
 def _is_admin(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and (
-        user.is_superuser or Role.ADMIN in user.role_set()
-    ))  # fmt: skip
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or Role.ADMIN in user.role_set())
+    )
 
 
 def roles_of(user: Any) -> frozenset[str]:
@@ -80,8 +83,11 @@ def _model_roles(model: type[models.Model], action: str) -> frozenset[str]:
     return roles
 
 
-def restrict(queryset: QuerySet[M], user: Any, action: str = VIEW) -> QuerySet[M]:
+def restrict(
+    queryset: QuerySet[M] | models.Manager[M], user: Any, action: str = VIEW
+) -> QuerySet[M]:
     """The rows of `queryset` that `user` may see (or change): deny by default."""
+    queryset = queryset.all()
     model = queryset.model
     if not roles_of(user):
         return queryset.none()
@@ -96,12 +102,14 @@ def restrict(queryset: QuerySet[M], user: Any, action: str = VIEW) -> QuerySet[M
     return queryset.filter(territory_units_q(territory, lookup))
 
 
-def get_for_user(queryset: QuerySet[M], user: Any, pk: Any, action: str = VIEW) -> M:
+def get_for_user(
+    queryset: QuerySet[M] | models.Manager[M], user: Any, pk: Any, action: str = VIEW
+) -> M:
     """One object the user may act on: 404 outside the territory, 403 for a role lacking."""
     visible = restrict(queryset, user, VIEW)
     try:
         obj = visible.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem mục này.")) from None
     if action != VIEW and not restrict(queryset, user, action).filter(pk=obj.pk).exists():
         raise PermissionDenied(_("Bạn không có quyền thay đổi mục này."))

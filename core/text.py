@@ -23,13 +23,46 @@ _TONE_MARKS = {
 _LETTER_MARKS = {"\u0306": "(", "\u0302": "^", "\u031b": "+"}
 
 _ALPHABET = [
-    "a", "a(", "a^", "b", "c", "d", "đ", "e", "e^", "f", "g", "h", "i", "j", "k", "l",
-    "m", "n", "o", "o^", "o+", "p", "q", "r", "s", "t", "u", "u+", "v", "w", "x", "y", "z",
-]  # fmt: skip
+    "a",
+    "a(",
+    "a^",
+    "b",
+    "c",
+    "d",
+    "đ",
+    "e",
+    "e^",
+    "f",
+    "g",
+    "h",
+    "i",
+    "j",
+    "k",
+    "l",
+    "m",
+    "n",
+    "o",
+    "o^",
+    "o+",
+    "p",
+    "q",
+    "r",
+    "s",
+    "t",
+    "u",
+    "u+",
+    "v",
+    "w",
+    "x",
+    "y",
+    "z",
+]
 # Two-character codes from [a-z] keep the key pure ASCII letters; digits sort
 # before letters, a space before everything.
-_CODES = {letter: "b" + chr(ord("a") + i) if i < 26 else "c" + chr(ord("a") + i - 26)
-          for i, letter in enumerate(_ALPHABET)}  # fmt: skip
+_CODES = {
+    letter: "b" + chr(ord("a") + i) if i < 26 else "c" + chr(ord("a") + i - 26)
+    for i, letter in enumerate(_ALPHABET)
+}
 
 _SPACE_RE = re.compile(r"\s+")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")

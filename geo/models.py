@@ -27,7 +27,6 @@ class Level(models.TextChoices):
     VILLAGE = "village", _("Thôn/Ấp/Khu phố")
 
 
-
 VILLAGE_TYPES = ["Thôn", "Ấp", "Bản", "Buôn", "Làng", "Xóm", "Khu phố", "Tổ dân phố", "Khóm"]
 
 
@@ -60,7 +59,7 @@ class AdminUnit(models.Model):
     longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
     name_folded = models.CharField(max_length=200, db_index=True, editable=False)
     sort_key = models.CharField(max_length=400, db_index=True, editable=False)
-    successors = models.ManyToManyField(
+    successors: models.ManyToManyField[AdminUnit, UnitSuccession] = models.ManyToManyField(
         "self",
         through="UnitSuccession",
         symmetrical=False,

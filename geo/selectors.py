@@ -17,7 +17,9 @@ class SearchError(ValueError):
 
 def clean_query(raw: str) -> list[str]:
     if len(raw) > MAX_QUERY_LENGTH:
-        raise SearchError(_("Từ khoá tìm kiếm quá dài (tối đa %(n)d ký tự).") % {"n": MAX_QUERY_LENGTH})
+        raise SearchError(
+            _("Từ khoá tìm kiếm quá dài (tối đa %(n)d ký tự).") % {"n": MAX_QUERY_LENGTH}
+        )
     words = tokens(raw)
     if raw.strip() and not words:
         raise SearchError(_("Từ khoá tìm kiếm không có chữ hoặc số nào để tìm."))
@@ -95,4 +97,3 @@ def geography_counts() -> dict[str, int]:
 
 def unit_get_by_code(*, edition: str, level: str, code: str) -> AdminUnit | None:
     return AdminUnit.objects.filter(edition=edition, level=level, code=code).first()
-

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.http import HtmxHttpRequest
 from core.pagination import paginate
 from core.roles import COMMITTEE
 from core.scope import has_role, require_role, territory_allowed, territory_units_q
@@ -19,7 +19,7 @@ from geo.models import AdminUnit, Level
 
 
 @require_GET
-def unit_browser(request: HttpRequest) -> HttpResponse:
+def unit_browser(request: HtmxHttpRequest) -> HttpResponse:
     form = UnitSearchForm(request.GET or None)
     page = None
     error = ""
@@ -88,9 +88,11 @@ def village_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã thêm %(name)s.") % {"name": village.name})
             return redirect(commune)
-    messages.error(request, _("Chưa thêm được thôn/khu phố: %(errors)s") % {
-        "errors": " ".join(str(e) for errors in form.errors.values() for e in errors)
-    })  # fmt: skip
+    messages.error(
+        request,
+        _("Chưa thêm được thôn/khu phố: %(errors)s")
+        % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+    )
     return redirect(commune)
 
 
@@ -115,5 +117,3 @@ def unit_picker(request: HttpRequest) -> HttpResponse:
     return render(
         request, "geo/_unit_picker.html", {"units": units, "field": field, "error": error}
     )
-
-

@@ -65,6 +65,7 @@ class OrganizationForm(forms.Form):
             return None
         field = self.fields["territory"]
         assert isinstance(field, forms.ModelChoiceField)
+        assert field.queryset is not None
         unit: AdminUnit | None = field.queryset.select_related("parent").filter(pk=value).first()
         return unit
 

@@ -107,8 +107,10 @@ class Organization(models.Model):
     def name_on(self, day: datetime.date) -> str:
         """The name the organisation bore on `day` (renames keep their history)."""
         for record in self.names.all():
-            if record.valid_to is not None and record.valid_to >= day and (
-                record.valid_from is None or record.valid_from <= day
+            if (
+                record.valid_to is not None
+                and record.valid_to >= day
+                and (record.valid_from is None or record.valid_from <= day)
             ):
                 return record.name
         return self.name

@@ -27,9 +27,11 @@ def _check_placement(
     if actor is not None:
         if not territory_allowed(actor, territory):
             raise PermissionDenied(_("Địa bàn này nằm ngoài phạm vi quản lý của bạn."))
-        if parent is not None and parent.pk != kept_parent_id and not restrict(Organization.objects, actor, VIEW).filter(
-            pk=parent.pk
-        ).exists():
+        if (
+            parent is not None
+            and parent.pk != kept_parent_id
+            and not restrict(Organization.objects, actor, VIEW).filter(pk=parent.pk).exists()
+        ):
             raise PermissionDenied(_("Cơ quan cấp trên nằm ngoài phạm vi quản lý của bạn."))
     if territory.level == Level.VILLAGE:
         raise ValidationError({"territory": _("Địa bàn của cơ quan phải là tỉnh, huyện hoặc xã.")})
@@ -98,9 +100,10 @@ def organization_rename(
     *, actor: Any, organization: Organization, new_name: str, effective: datetime.date
 ) -> Organization:
     """Give a new name from `effective` on; the old name stays in the history."""
-    if actor is not None and not restrict(Organization.objects, actor, CHANGE).filter(
-        pk=organization.pk
-    ).exists():
+    if (
+        actor is not None
+        and not restrict(Organization.objects, actor, CHANGE).filter(pk=organization.pk).exists()
+    ):
         raise PermissionDenied(_("Bạn không có quyền đổi tên cơ quan này."))
     new_name = normalize_text(new_name)
     if not new_name:
@@ -111,7 +114,10 @@ def organization_rename(
     started = (last.valid_to + datetime.timedelta(days=1)) if last else organization.valid_from
     if started is not None and effective <= started:
         raise ValidationError(
-            {"effective": _("Ngày đổi tên phải sau ngày %(day)s.") % {"day": started.strftime("%d/%m/%Y")}}
+            {
+                "effective": _("Ngày đổi tên phải sau ngày %(day)s.")
+                % {"day": started.strftime("%d/%m/%Y")}
+            }
         )
     history = OrganizationName(
         organization=organization,

@@ -37,7 +37,9 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def organization_detail(request: HttpRequest, org_pk: int) -> HttpResponse:
     organization = get_for_user(
-        Organization.objects.select_related("territory", "parent", "successor"), request.user, org_pk
+        Organization.objects.select_related("territory", "parent", "successor"),
+        request.user,
+        org_pk,
     )
     context = {
         "organization": organization,

@@ -101,7 +101,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 REDIS_URL = env_str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -161,4 +163,4 @@ LOGGING = {
 }
 
 # Demo data may only be loaded on a development install unless forced.
-DEMO_PASSWORD = "taphuan2025"
+DEMO_PASSWORD = "taphuan2025"  # noqa: S105 - documented demo credential, refused in production

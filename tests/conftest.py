@@ -12,6 +12,16 @@ from tests.factories import OrganizationFactory, UserFactory
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings() -> None:
+    """No persistent connections in tests: the live server's threads must not
+    keep the test database open when it is dropped."""
+    from django.db import connections
+
+    for connection in connections.all():
+        connection.settings_dict["CONN_MAX_AGE"] = 0
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Load the real map once per test database: tests run on real geography."""
     with django_db_blocker.unblock():

@@ -54,8 +54,12 @@ def test_password_change(member: Any) -> None:
     client = client_for(member)
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": PASSWORD, "new_password1": "Dan-van-kheo-2025", "new_password2": "Dan-van-kheo-2025"},
-    )  # fmt: skip
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Dan-van-kheo-2025",
+            "new_password2": "Dan-van-kheo-2025",
+        },
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.check_password("Dan-van-kheo-2025")
@@ -77,8 +81,14 @@ def test_staff_cannot_manage_users(member: Any) -> None:
 
 
 def _new_user_data(org: Any, **extra: Any) -> dict[str, Any]:
-    data = {"username": "giaovu1", "full_name": "Hoàng Văn Nam", "organization": org.pk,
-            "roles": [Role.SECRETARY], "password1": "Giao-vu-2025!", "password2": "Giao-vu-2025!"}  # fmt: skip
+    data = {
+        "username": "giaovu1",
+        "full_name": "Hoàng Văn Nam",
+        "organization": org.pk,
+        "roles": [Role.SECRETARY],
+        "password1": "Giao-vu-2025!",
+        "password2": "Giao-vu-2025!",
+    }
     data.update(extra)
     return data
 
@@ -114,9 +124,13 @@ def test_manager_cannot_create_a_user_in_another_territory(owner: Any, outsider_
         ({"password1": "123", "password2": "123"}, "quá ngắn"),
     ],
 )
-def test_bad_user_input(owner: Any, owner_org: Any, member: Any, extra: dict[str, Any], message: str) -> None:
+def test_bad_user_input(
+    owner: Any, owner_org: Any, member: Any, extra: dict[str, Any], message: str
+) -> None:
     before = User.objects.count()
-    response = client_for(owner).post(reverse("accounts:user_create"), _new_user_data(owner_org, **extra))
+    response = client_for(owner).post(
+        reverse("accounts:user_create"), _new_user_data(owner_org, **extra)
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert User.objects.count() == before
@@ -125,9 +139,12 @@ def test_bad_user_input(owner: Any, owner_org: Any, member: Any, extra: dict[str
 def test_manager_edits_and_deactivates_a_member(owner: Any, owner_org: Any, member: Any) -> None:
     response = client_for(owner).post(
         reverse("accounts:user_edit", args=[member.pk]),
-        {"full_name": "Lê Thị Thu", "organization": owner_org.pk, "roles": [Role.COMMITTEE_STAFF,
-         Role.EDITOR]},
-    )  # fmt: skip
+        {
+            "full_name": "Lê Thị Thu",
+            "organization": owner_org.pk,
+            "roles": [Role.COMMITTEE_STAFF, Role.EDITOR],
+        },
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.full_name == "Lê Thị Thu" and not member.is_active

@@ -24,9 +24,18 @@ from tests.factories import OrganizationFactory, UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", Path(__file__).resolve().parent.parent / "test-artifacts"))
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
+ARTIFACTS = Path(
+    os.environ.get("ARTIFACTS_DIR", Path(__file__).resolve().parent.parent / "test-artifacts")
+)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 if not Path(CHROMIUM).exists():  # pragma: no cover - CI installs it; fail loudly there
     if os.environ.get("CI"):
@@ -75,15 +84,24 @@ def people(db: Any) -> dict[str, User]:
     bu_dang = legacy.get(level="district", name="Huyện Bù Đăng")
     loc_ninh = legacy.get(level="district", name="Huyện Lộc Ninh")
     province = OrganizationFactory(name="Ban Dân vận Tỉnh ủy Bình Phước", territory=binh_phuoc)
-    district = OrganizationFactory(name="Ban Dân vận Huyện ủy Bù Đăng", territory=bu_dang, parent=province)
-    neighbour = OrganizationFactory(name="Ban Dân vận Huyện ủy Lộc Ninh", territory=loc_ninh, parent=province)
+    district = OrganizationFactory(
+        name="Ban Dân vận Huyện ủy Bù Đăng", territory=bu_dang, parent=province
+    )
+    neighbour = OrganizationFactory(
+        name="Ban Dân vận Huyện ủy Lộc Ninh", territory=loc_ninh, parent=province
+    )
     return {
-        "manager": UserFactory(username="quanly.budang", full_name="Lê Thị Thu", organization=district,
-                               roles=[Role.COMMITTEE_MANAGER]),
-        "neighbour": UserFactory(username="canbo.locninh", organization=neighbour,
-                                 roles=[Role.COMMITTEE_STAFF]),
+        "manager": UserFactory(
+            username="quanly.budang",
+            full_name="Lê Thị Thu",
+            organization=district,
+            roles=[Role.COMMITTEE_MANAGER],
+        ),
+        "neighbour": UserFactory(
+            username="canbo.locninh", organization=neighbour, roles=[Role.COMMITTEE_STAFF]
+        ),
         "trainee": UserFactory(username="hocvien", organization=district, roles=[Role.TRAINEE]),
-    }  # fmt: skip
+    }
 
 
 def test_login_failure_then_success_in_vietnamese(page: Any, people: dict[str, User]) -> None:

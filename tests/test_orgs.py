@@ -31,25 +31,35 @@ def test_rename_keeps_history(owner: Any, owner_org: Any) -> None:
 
 
 def test_second_rename_must_come_later(owner: Any, owner_org: Any) -> None:
-    organization_rename(actor=owner, organization=owner_org, new_name="Tên 2",
-                        effective=datetime.date(2025, 3, 1))  # fmt: skip
+    organization_rename(
+        actor=owner, organization=owner_org, new_name="Tên 2", effective=datetime.date(2025, 3, 1)
+    )
     with pytest.raises(ValidationError) as excinfo:
-        organization_rename(actor=owner, organization=owner_org, new_name="Tên 3",
-                            effective=datetime.date(2024, 1, 1))  # fmt: skip
+        organization_rename(
+            actor=owner,
+            organization=owner_org,
+            new_name="Tên 3",
+            effective=datetime.date(2024, 1, 1),
+        )
     assert "effective" in excinfo.value.message_dict
     assert owner_org.names.count() == 1
 
 
 def test_outsider_cannot_rename(outsider: Any, owner_org: Any) -> None:
     with pytest.raises(PermissionDenied):
-        organization_rename(actor=outsider, organization=owner_org, new_name="X",
-                            effective=datetime.date(2025, 3, 1))  # fmt: skip
+        organization_rename(
+            actor=outsider,
+            organization=owner_org,
+            new_name="X",
+            effective=datetime.date(2025, 3, 1),
+        )
 
 
 def test_create_outside_territory_is_refused(owner: Any, loc_ninh: AdminUnit) -> None:
     with pytest.raises(PermissionDenied):
-        organization_create(actor=owner, kind=OrganizationKind.POLICE, name="Công an",
-                            territory=loc_ninh)  # fmt: skip
+        organization_create(
+            actor=owner, kind=OrganizationKind.POLICE, name="Công an", territory=loc_ninh
+        )
     assert not Organization.objects.filter(name="Công an").exists()
 
 
@@ -68,9 +78,14 @@ def test_create_through_the_page(owner: Any, owner_org: Any, bu_dang: AdminUnit)
     commune = bu_dang.children.order_by("sort_key").first()
     response = client_for(owner).post(
         reverse("orgs:create"),
-        {"kind": OrganizationKind.PARTY_COMMITTEE, "name": "Đảng ủy xã thử",
-         "territory": commune.pk, "parent": owner_org.pk, "valid_from": "01/01/2020"},
-    )  # fmt: skip
+        {
+            "kind": OrganizationKind.PARTY_COMMITTEE,
+            "name": "Đảng ủy xã thử",
+            "territory": commune.pk,
+            "parent": owner_org.pk,
+            "valid_from": "01/01/2020",
+        },
+    )
     created = Organization.objects.get(name="Đảng ủy xã thử")
     assert response.status_code == 302
     assert created.territory == commune and created.valid_from == datetime.date(2020, 1, 1)
@@ -99,9 +114,14 @@ def test_bad_input_gets_a_message_and_writes_nothing(
 def test_end_before_start_is_refused(owner: Any, bu_dang: AdminUnit) -> None:
     response = client_for(owner).post(
         reverse("orgs:create"),
-        {"kind": "police", "name": "Công an", "territory": bu_dang.pk,
-         "valid_from": "01/01/2020", "valid_to": "01/01/2019"},
-    )  # fmt: skip
+        {
+            "kind": "police",
+            "name": "Công an",
+            "territory": bu_dang.pk,
+            "valid_from": "01/01/2020",
+            "valid_to": "01/01/2019",
+        },
+    )
     assert "phải sau ngày bắt đầu" in response.content.decode()
     assert not Organization.objects.filter(name="Công an").exists()
 
@@ -138,9 +158,13 @@ def test_edit_and_rename_pages(owner: Any, owner_org: Any) -> None:
 def test_cannot_be_own_parent(owner: Any, owner_org: Any) -> None:
     response = client_for(owner).post(
         reverse("orgs:edit", args=[owner_org.pk]),
-        {"kind": owner_org.kind, "name": owner_org.name, "territory": owner_org.territory_id,
-         "parent": owner_org.pk},
-    )  # fmt: skip
+        {
+            "kind": owner_org.kind,
+            "name": owner_org.name,
+            "territory": owner_org.territory_id,
+            "parent": owner_org.pk,
+        },
+    )
     assert response.status_code == 200
     owner_org.refresh_from_db()
     assert owner_org.parent_id != owner_org.pk
@@ -151,9 +175,14 @@ def test_district_keeps_its_unseen_province_parent_when_editing(
 ) -> None:
     response = client_for(owner).post(
         reverse("orgs:edit", args=[owner_org.pk]),
-        {"kind": owner_org.kind, "name": owner_org.name, "short_name": "BDV Bù Đăng",
-         "territory": owner_org.territory_id, "parent": province_org.pk},
-    )  # fmt: skip
+        {
+            "kind": owner_org.kind,
+            "name": owner_org.name,
+            "short_name": "BDV Bù Đăng",
+            "territory": owner_org.territory_id,
+            "parent": province_org.pk,
+        },
+    )
     assert response.status_code == 302
     owner_org.refresh_from_db()
     assert owner_org.short_name == "BDV Bù Đăng" and owner_org.parent == province_org

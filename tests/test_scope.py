@@ -25,9 +25,7 @@ def test_district_sees_own_records_not_the_neighbours(
     assert province_org not in visible  # the province is above, not inside
 
 
-def test_province_sees_its_districts(
-    province_org: Any, owner_org: Any, outsider_org: Any
-) -> None:
+def test_province_sees_its_districts(province_org: Any, owner_org: Any, outsider_org: Any) -> None:
     staff = UserFactory(organization=province_org, roles=[Role.COMMITTEE_STAFF])
     visible = set(restrict(Organization.objects.all(), staff))
     assert {province_org, owner_org, outsider_org} <= visible

@@ -79,8 +79,11 @@ def _snapshot() -> tuple[Any, ...]:
     return (
         list(Organization.objects.order_by("pk").values_list()),
         list(OrganizationName.objects.order_by("pk").values_list()),
-        list(User.objects.order_by("pk").values_list("pk", "username", "full_name", "is_active",
-                                                     "organization_id", "password")),  # fmt: skip
+        list(
+            User.objects.order_by("pk").values_list(
+                "pk", "username", "full_name", "is_active", "organization_id", "password"
+            )
+        ),
         list(UserRole.objects.order_by("pk").values_list()),
         AdminUnit.objects.count(),
     )
@@ -90,21 +93,32 @@ def _snapshot() -> tuple[Any, ...]:
 # the foreign territory: a form that forgets the gate will accept it.
 def _hostile_post(world: World) -> dict[str, Any]:
     return {
-        "kind": "committee", "name": "Xâm nhập", "new_name": "Xâm nhập",
-        "effective": "01/01/2031", "territory": world.foreign_commune.pk,
-        "parent": world.foreign_org.pk, "organization": world.foreign_org.pk,
-        "roles": [Role.ADMIN, Role.COMMITTEE_MANAGER], "username": "xamnhap",
-        "full_name": "Xâm nhập", "password1": "Xam-nhap-2025!", "password2": "Xam-nhap-2025!",
-        "unit_type": "Thôn", "is_active": "", "valid_from": "01/01/2020",
-    }  # fmt: skip
+        "kind": "committee",
+        "name": "Xâm nhập",
+        "new_name": "Xâm nhập",
+        "effective": "01/01/2031",
+        "territory": world.foreign_commune.pk,
+        "parent": world.foreign_org.pk,
+        "organization": world.foreign_org.pk,
+        "roles": [Role.ADMIN, Role.COMMITTEE_MANAGER],
+        "username": "xamnhap",
+        "full_name": "Xâm nhập",
+        "password1": "Xam-nhap-2025!",
+        "password2": "Xam-nhap-2025!",
+        "unit_type": "Thôn",
+        "is_active": "",
+        "valid_from": "01/01/2020",
+    }
 
 
 @pytest.fixture
 def world(owner_org: Organization, outsider_org: Organization, bu_dang: AdminUnit) -> World:
     foreign_user = UserFactory(
-        username="nguoi.budang", full_name="Người Bù Đăng", organization=owner_org,
+        username="nguoi.budang",
+        full_name="Người Bù Đăng",
+        organization=owner_org,
         roles=[Role.COMMITTEE_STAFF],
-    )  # fmt: skip
+    )
     outsiders = {
         role: UserFactory(username=f"ngoai.{role}", organization=outsider_org, roles=[role])
         for role in Role.values
@@ -152,9 +166,13 @@ def test_outsider_never_reads_or_changes_foreign_data(world: World, role: str) -
         response = client.get(url)
         body = response.content.decode(errors="replace")
         if kwargs and name not in REFERENCE_READS:
-            assert response.status_code in {403, 404, 405}, f"{role} GET {name}: {response.status_code}"
+            assert response.status_code in {403, 404, 405}, (
+                f"{role} GET {name}: {response.status_code}"
+            )
         else:
-            assert response.status_code in {200, 403, 405}, f"{role} GET {name}: {response.status_code}"
+            assert response.status_code in {200, 403, 405}, (
+                f"{role} GET {name}: {response.status_code}"
+            )
         for marker in markers:
             assert marker not in body, f"{role} sees {marker!r} on {name}"
 
@@ -162,7 +180,9 @@ def test_outsider_never_reads_or_changes_foreign_data(world: World, role: str) -
         response = client.post(url, _hostile_post(world))
         assert response.status_code in {200, 302, 400, 403, 404, 405}, f"{role} POST {name}"
         if kwargs:
-            assert response.status_code in {403, 404, 405}, f"{role} POST {name}: {response.status_code}"
+            assert response.status_code in {403, 404, 405}, (
+                f"{role} POST {name}: {response.status_code}"
+            )
         assert _snapshot() == before, f"{role} POST {name} changed data"
 
 
@@ -179,7 +199,8 @@ def test_insider_reaches_every_object_page(world: World) -> None:
 
 def test_foreign_objects_exist_for_the_outsider_territory_too(world: World) -> None:
     # Sanity: the other territory has its own data, so "sees nothing" is meaningful.
-    other = OrganizationFactory(name="Đơn vị khác", territory=world.outsiders[Role.COMMITTEE_MANAGER]
-                                .organization.territory)  # fmt: skip
+    other = OrganizationFactory(
+        name="Đơn vị khác", territory=world.outsiders[Role.COMMITTEE_MANAGER].organization.territory
+    )
     client = _client(world.outsiders[Role.COMMITTEE_MANAGER])
     assert other.name in client.get(reverse("orgs:list")).content.decode()

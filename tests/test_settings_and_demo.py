@@ -20,13 +20,24 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _settings_import(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+    }
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "import django; from django.conf import settings; django.setup(); print('ok')"],
-        cwd=ROOT, env=clean | {"DJANGO_SETTINGS_MODULE": "taphuan.settings"},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import django; from django.conf import settings; django.setup(); print('ok')",
+        ],
+        cwd=ROOT,
+        env=clean | {"DJANGO_SETTINGS_MODULE": "taphuan.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_production_without_secret_fails_loudly() -> None:
@@ -74,5 +85,9 @@ def test_demo_loads_once_with_every_role() -> None:
 def test_english_catalogue_is_complete() -> None:
     with (ROOT / "locale/en/LC_MESSAGES/django.po").open("rb") as handle:
         catalog = read_po(handle)
-    missing = [m.id for m in catalog if m.id and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))]
+    missing = [
+        m.id
+        for m in catalog
+        if m.id and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))
+    ]
     assert missing == []

@@ -18,8 +18,15 @@ def test_fold_handles_decomposed_input() -> None:
 def test_vietnamese_order_puts_dd_after_d_and_uw_after_u() -> None:
     names = ["Đồng Xoài", "Zô", "Dĩ An", "Ưa", "Út", "Uông Bí", "Vĩnh Long", "Ea Súp"]
     assert sorted(names, key=sort_key) == [
-        "Dĩ An", "Đồng Xoài", "Ea Súp", "Uông Bí", "Út", "Ưa", "Vĩnh Long", "Zô",
-    ]  # fmt: skip
+        "Dĩ An",
+        "Đồng Xoài",
+        "Ea Súp",
+        "Uông Bí",
+        "Út",
+        "Ưa",
+        "Vĩnh Long",
+        "Zô",
+    ]
 
 
 def test_vowel_letters_order_a_aw_aa() -> None:
@@ -30,8 +37,10 @@ def test_vowel_letters_order_a_aw_aa() -> None:
 def test_tone_is_secondary_and_numbers_natural() -> None:
     assert sorted(["Hạ Long", "Hà Nội"], key=sort_key) == ["Hạ Long", "Hà Nội"]
     assert sorted(["Phường 10", "Phường 2", "Phường 1"], key=sort_key) == [
-        "Phường 1", "Phường 2", "Phường 10",
-    ]  # fmt: skip
+        "Phường 1",
+        "Phường 2",
+        "Phường 10",
+    ]
     assert sort_key("An") < sort_key("An Bình")
 
 
