@@ -1,5 +1,5 @@
 # taphuan — the two commands that matter: `make run` and `make test`.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py

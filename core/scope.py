@@ -3,9 +3,9 @@
 Every scoped model names the lookup from itself to the `AdminUnit` that is
 its owner's territory (`scope_territory`, a chain of forward foreign keys so
 that filtering never duplicates rows) and the roles that may view and change
-it (`scope_view_roles`, `scope_change_roles`). Pages, exports, API and tasks get querysets and objects only
-through `restrict`, `get_for_user` and `territory_allowed`; nothing filters by
-territory by hand.
+it (`scope_view_roles`, `scope_change_roles`). Pages, exports, API and tasks
+get querysets and objects only through `restrict`, `get_for_user`,
+`units_in_scope` and `territory_allowed`; nothing filters by territory by hand.
 
 A record lies inside a territory when its unit's path starts with the
 territory's path. A territory on today's map also covers the old units all of
@@ -72,12 +72,6 @@ def territory_units_q(territory: AdminUnit, lookup: str) -> Q:
     return inside | Q(**{key: covered})
 
 
-def unit_in_territory(unit: AdminUnit, territory: AdminUnit) -> bool:
-    if unit.path.startswith(territory.path):
-        return True
-    return AdminUnit.objects.filter(territory_units_q(territory, ""), pk=unit.pk).exists()
-
-
 def _model_roles(model: type[models.Model], action: str) -> frozenset[str]:
     roles: frozenset[str] = getattr(model, f"scope_{action}_roles", frozenset())
     return roles
@@ -121,11 +115,19 @@ def require_role(user: Any, roles: Iterable[str]) -> None:
         raise PermissionDenied(_("Vai trò của bạn không được dùng chức năng này."))
 
 
+def units_in_scope(user: Any) -> QuerySet[AdminUnit]:
+    """Administrative units the user may place records on (their territory)."""
+    units = AdminUnit.objects.all()
+    if _is_admin(user):
+        return units
+    territory = user.territory() if roles_of(user) else None
+    if territory is None:
+        return units.none()
+    return units.filter(territory_units_q(territory, ""))
+
+
 def territory_allowed(user: Any, unit: AdminUnit | None) -> bool:
     """May `user` put a record on `unit` (create or move something there)?"""
     if unit is None:
         return _is_admin(user)
-    if _is_admin(user):
-        return True
-    territory = user.territory() if roles_of(user) else None
-    return territory is not None and unit_in_territory(unit, territory)
+    return units_in_scope(user).filter(pk=unit.pk).exists()

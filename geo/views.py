@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.http import HtmxHttpRequest
 from core.pagination import paginate
 from core.roles import COMMITTEE
-from core.scope import has_role, require_role, territory_allowed, territory_units_q
+from core.scope import has_role, require_role, territory_allowed, units_in_scope
 from geo import selectors, services
 from geo.forms import UnitSearchForm, VillageForm
 from geo.models import AdminUnit, Level
@@ -109,10 +109,8 @@ def unit_picker(request: HttpRequest) -> HttpResponse:
     except selectors.SearchError as exc:
         error, words = str(exc), []
     if words:
-        units = selectors.unit_search(query=" ".join(words)).exclude(level=Level.VILLAGE)
-        territory = request.user.territory() if hasattr(request.user, "territory") else None
-        if not has_role(request.user, {"admin"}):
-            units = units.filter(territory_units_q(territory, "")) if territory else units.none()
+        in_scope = units_in_scope(request.user).exclude(level=Level.VILLAGE)
+        units = selectors.unit_search(query=" ".join(words)).filter(pk__in=in_scope.values("pk"))
         units = units[:20]
     return render(
         request, "geo/_unit_picker.html", {"units": units, "field": field, "error": error}

@@ -5,20 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.scope import VIEW, has_role, restrict, territory_units_q
+from core.scope import VIEW, restrict, units_in_scope
 from geo.models import AdminUnit, Level
 from orgs.models import Organization, OrganizationKind
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
-
-
-def units_for(user: Any) -> Any:
-    """Units a user may place an organisation on (validated, never listed whole)."""
-    units = AdminUnit.objects.exclude(level=Level.VILLAGE)
-    if has_role(user, {"admin"}):
-        return units
-    territory = user.territory()
-    return units.filter(territory_units_q(territory, "")) if territory else units.none()
 
 
 class OrganizationForm(forms.Form):
@@ -42,7 +33,8 @@ class OrganizationForm(forms.Form):
         super().__init__(*args, **kwargs)
         territory_field = self.fields["territory"]
         assert isinstance(territory_field, forms.ModelChoiceField)
-        territory_field.queryset = units_for(user)
+        # Validated against the user's territory, never rendered whole (htmx picker).
+        territory_field.queryset = units_in_scope(user).exclude(level=Level.VILLAGE)
         parent_field = self.fields["parent"]
         assert isinstance(parent_field, forms.ModelChoiceField)
         parents = restrict(Organization.objects.all(), user, VIEW)

@@ -62,6 +62,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+if PRODUCTION:
+    # Static files from the app server itself: offices often run without a proxy.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+
 ROOT_URLCONF = "taphuan.urls"
 WSGI_APPLICATION = "taphuan.wsgi.application"
 
@@ -143,6 +147,14 @@ FORMAT_MODULE_PATH = ["taphuan.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 
