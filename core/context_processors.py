@@ -11,11 +11,26 @@ from django.utils.translation import gettext_lazy as _
 from core.roles import COMMITTEE, MANAGERS, Role
 from core.scope import has_role
 
-_MENU: list[tuple[Any, str, frozenset[str] | None]] = [
-    (_("Trang chủ"), "core:home", None),
-    (_("Địa giới hành chính"), "geo:unit_browser", None),
-    (_("Cơ quan, đơn vị"), "orgs:list", COMMITTEE | {Role.FOCAL_POINT, Role.EDITOR}),
-    (_("Tài khoản"), "accounts:user_list", MANAGERS),
+_MENU: list[tuple[Any, str, frozenset[str] | None, Any]] = [
+    (_("Trang chủ"), "core:home", None, ""),
+    (
+        _("Địa giới hành chính"),
+        "geo:unit_browser",
+        None,
+        _("Tỉnh, huyện, xã trên bản đồ mới và bản đồ trước 01/7/2025; tra cứu cũ ↔ mới."),
+    ),
+    (
+        _("Cơ quan, đơn vị"),
+        "orgs:list",
+        COMMITTEE | {Role.FOCAL_POINT, Role.EDITOR},
+        _("Ban Dân vận, trường chính trị, MTTQ, đoàn thể… trên địa bàn; lịch sử tên gọi."),
+    ),
+    (
+        _("Tài khoản"),
+        "accounts:user_list",
+        MANAGERS,
+        _("Tài khoản và vai trò của cán bộ trong phạm vi quản lý."),
+    ),
 ]
 
 
@@ -29,8 +44,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "label": label,
             "url": reverse(name),
             "active": current.split(":")[0] == name.split(":")[0],
+            "description": description,
         }
-        for label, name, roles in _MENU
+        for label, name, roles, description in _MENU
         if roles is None or has_role(user, roles)
     ]
     return {"menu": menu}

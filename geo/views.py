@@ -37,9 +37,15 @@ def unit_browser(request: HtmxHttpRequest) -> HttpResponse:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     else:
         page = paginate(request, selectors.provinces(edition="current"), per_page=100)
-    status = 400 if error else 200
+    query = form.cleaned_data.get("q", "").strip() if form.is_bound and form.is_valid() else ""
+    context = {
+        "form": form,
+        "page": page,
+        "error": error,
+        "searched_code": query if query.isdigit() else "",
+    }
     template = "geo/_unit_results.html" if request.htmx else "geo/unit_browser.html"
-    return render(request, template, {"form": form, "page": page, "error": error}, status=status)
+    return render(request, template, context, status=400 if error else 200)
 
 
 def _unit_or_404(unit_pk: int) -> AdminUnit:

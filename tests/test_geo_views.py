@@ -148,3 +148,18 @@ def test_picker_only_offers_units_in_territory(member: Any) -> None:
     assert "Lộc Ninh" not in body  # neighbour district
     response = client_for(member).get(reverse("geo:unit_picker"), {"q": "bu dang"})
     assert "Huyện Bù Đăng" in response.content.decode()
+
+
+def test_unknown_code_says_what_codes_look_like(member: Any) -> None:
+    response = client_for(member).get(reverse("geo:unit_browser"), {"q": "99999"})
+    assert response.status_code == 200
+    assert "Không có đơn vị nào mang mã" in response.content.decode()
+
+
+def test_search_page_query_count_is_bounded(
+    member: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = client_for(member)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("geo:unit_browser"), {"q": "xa"})
+    assert len(response.context["page"]) == 50
