@@ -58,9 +58,14 @@ def page(live_server: Any) -> Iterator[Any]:
         )
         pg = context.new_page()
         pg.set_default_timeout(15_000)
+        requested: list[str] = []
+        pg.on("request", lambda request: requested.append(request.url))
         yield pg
         context.close()
         browser.close()
+    # Offices are often offline: every asset (Bootstrap, htmx) comes from this server.
+    foreign = [url for url in requested if not url.startswith(live_server.url)]
+    assert requested and foreign == []
 
 
 def shot(page: Any, name: str) -> None:
