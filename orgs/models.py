@@ -14,7 +14,7 @@ from geo.models import AdminUnit
 
 
 class OrganizationKind(models.TextChoices):
-    COMMITTEE = "committee", _("Ban Dân vận / Ban Tuyên giáo và Dân vận")
+    COMMITTEE = "committee", _("Ban Dân vận / Ban TG&DV")
     POLITICAL_SCHOOL = "political_school", _("Trường/Trung tâm Chính trị")
     FATHERLAND_FRONT = "fatherland_front", _("Ủy ban MTTQ Việt Nam")
     MASS_ORGANIZATION = "mass_organization", _("Đoàn thể chính trị - xã hội")
