@@ -195,111 +195,61 @@ def geography_load(progress: Progress | None = None) -> LoadReport:
     legacy_rows = list(_rows("SELECT * FROM admin_units_legacy ORDER BY wardCode"))
     current_rows = list(_rows("SELECT * FROM admin_units ORDER BY wardCode"))
 
-    seen: set[str] = set()
-    provinces = []
-    for r in legacy_rows:
-        if r["provinceCode"] not in seen:
-            seen.add(r["provinceCode"])
-            provinces.append(
-                (
-                    _unit(
-                        edition=legacy,
-                        level=Level.PROVINCE,
-                        unit_type=_province_type(r["province"]),
-                        code=r["provinceCode"],
-                        name=r["province"],
-                        short_name=r["provinceShort"],
-                        lat=r["provinceLat"],
-                        lon=r["provinceLon"],
-                    ),
-                    country,
-                )
+    def level_from(
+        rows: list[sqlite3.Row],
+        edition: str,
+        level: str,
+        column: str,
+        parent: Callable[[sqlite3.Row], AdminUnit],
+    ) -> None:
+        """One level of one map; the source repeats a province on each commune row."""
+        seen: set[str] = set()
+        units: list[tuple[AdminUnit, AdminUnit | None]] = []
+        for r in rows:
+            code = r[f"{column}Code"]
+            if not code or code in seen:
+                continue
+            seen.add(code)
+            unit_type = _province_type(r[column]) if level == Level.PROVINCE else r[f"{column}Type"]
+            unit = _unit(
+                edition=edition,
+                level=level,
+                unit_type=unit_type,
+                code=code,
+                name=r[column],
+                short_name=r[f"{column}Short"],
+                lat=r[f"{column}Lat"],
+                lon=r[f"{column}Lon"],
             )
-    batch.add(provinces)
+            units.append((unit, parent(r)))
+        batch.add(units)
+
+    level_from(legacy_rows, legacy, Level.PROVINCE, "province", lambda r: country)
     step("Tỉnh (bản đồ cũ)", 1, total)
-
-    seen.clear()
-    districts = []
-    for r in legacy_rows:
-        if r["districtCode"] not in seen:
-            seen.add(r["districtCode"])
-            parent = batch.get(legacy, Level.PROVINCE, r["provinceCode"])
-            districts.append(
-                (
-                    _unit(
-                        edition=legacy,
-                        level=Level.DISTRICT,
-                        unit_type=r["districtType"],
-                        code=r["districtCode"],
-                        name=r["district"],
-                        short_name=r["districtShort"],
-                        lat=r["districtLat"],
-                        lon=r["districtLon"],
-                    ),
-                    parent,
-                )
-            )
-    batch.add(districts)
+    level_from(
+        legacy_rows,
+        legacy,
+        Level.DISTRICT,
+        "district",
+        lambda r: batch.get(legacy, Level.PROVINCE, r["provinceCode"]),
+    )
     step("Huyện (bản đồ cũ)", 2, total)
-
-    communes = [
-        (
-            _unit(
-                edition=legacy,
-                level=Level.COMMUNE,
-                unit_type=r["wardType"],
-                code=r["wardCode"],
-                name=r["ward"],
-                short_name=r["wardShort"],
-                lat=r["wardLat"],
-                lon=r["wardLon"],
-            ),
-            batch.get(legacy, Level.DISTRICT, r["districtCode"]),
-        )
-        for r in legacy_rows
-        if r["wardCode"]
-    ]
-    batch.add(communes)
+    level_from(
+        legacy_rows,
+        legacy,
+        Level.COMMUNE,
+        "ward",
+        lambda r: batch.get(legacy, Level.DISTRICT, r["districtCode"]),
+    )
     step("Xã (bản đồ cũ)", 3, total)
-
-    seen.clear()
-    new_provinces = []
-    for r in current_rows:
-        if r["provinceCode"] not in seen:
-            seen.add(r["provinceCode"])
-            new_provinces.append(
-                (
-                    _unit(
-                        edition=current,
-                        level=Level.PROVINCE,
-                        unit_type=_province_type(r["province"]),
-                        code=r["provinceCode"],
-                        name=r["province"],
-                        short_name=r["provinceShort"],
-                        lat=r["provinceLat"],
-                        lon=r["provinceLon"],
-                    ),
-                    country,
-                )
-            )
-    batch.add(new_provinces)
-    new_communes = [
-        (
-            _unit(
-                edition=current,
-                level=Level.COMMUNE,
-                unit_type=r["wardType"],
-                code=r["wardCode"],
-                name=r["ward"],
-                short_name=r["wardShort"],
-                lat=r["wardLat"],
-                lon=r["wardLon"],
-            ),
-            batch.get(current, Level.PROVINCE, r["provinceCode"]),
-        )
-        for r in current_rows
-    ]
-    batch.add(new_communes)
+    level_from(current_rows, current, Level.PROVINCE, "province", lambda r: country)
+    level_from(
+        current_rows,
+        current,
+        Level.COMMUNE,
+        "ward",
+        lambda r: batch.get(current, Level.PROVINCE, r["provinceCode"]),
+    )
     step("Xã, phường (bản đồ mới)", 4, total)
 
     _fill_paths()
