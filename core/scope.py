@@ -3,7 +3,11 @@
 Every scoped model names the lookup from itself to the `AdminUnit` that is
 its owner's territory (`scope_territory`, a chain of forward foreign keys so
 that filtering never duplicates rows) and the roles that may view and change
-it (`scope_view_roles`, `scope_change_roles`). Pages, exports, API and tasks
+it (`scope_view_roles`, `scope_change_roles`). Two optional attributes widen
+reading only: `scope_shared_view` (a catalogue every holder of a view role may
+read, such as topics and lecturers) and `scope_own_lookup` (a path to the user
+through which a row is the user's own, such as a lecturer's sessions).
+Pages, exports, API and tasks
 get querysets and objects only through `restrict`, `get_for_user`,
 `units_in_scope` and `territory_allowed`; nothing filters by territory by hand.
 
@@ -25,7 +29,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from core.roles import Role
+from core.roles import COMMITTEE, Role
 from geo.models import AdminUnit, MapEdition, UnitSuccession
 
 VIEW = "view"
@@ -87,13 +91,21 @@ def restrict(
         return queryset.none()
     if _is_admin(user):
         return queryset
-    if not has_role(user, _model_roles(model, action)):
-        return queryset.none()
-    territory = user.territory()
-    if territory is None:
-        return queryset.none()
-    lookup: str = model.scope_territory  # type: ignore[attr-defined]
-    return queryset.filter(territory_units_q(territory, lookup))
+    allowed = Q(pk__in=[])
+    if has_role(user, _model_roles(model, action)):
+        if action == VIEW and getattr(model, "scope_shared_view", False):
+            return queryset
+        territory = user.territory()
+        if territory is not None:
+            lookup: str = model.scope_territory  # type: ignore[attr-defined]
+            allowed |= territory_units_q(territory, lookup)
+    own_lookup: str | None = getattr(model, "scope_own_lookup", None)
+    if own_lookup and action == VIEW:
+        # Rows reached through the user's own person (a lecturer's sessions);
+        # a subquery, so a many-to-many path never duplicates rows.
+        own = model._default_manager.filter(**{own_lookup: user}).values("pk")
+        allowed |= Q(pk__in=own)
+    return queryset.filter(allowed)
 
 
 def get_for_user(
@@ -131,3 +143,20 @@ def territory_allowed(user: Any, unit: AdminUnit | None) -> bool:
     if unit is None:
         return _is_admin(user)
     return units_in_scope(user).filter(pk=unit.pk).exists()
+
+
+def require_change(user: Any, obj: models.Model) -> None:
+    """For services: refuse unless `user` may change `obj` (None: system, allowed)."""
+    if user is None:
+        return
+    manager = type(obj)._default_manager
+    if not restrict(manager.all(), user, CHANGE).filter(pk=obj.pk).exists():
+        raise PermissionDenied(_("Bạn không có quyền thay đổi mục này."))
+
+
+def require_owner_in_scope(user: Any, owner: Any) -> None:
+    """For services creating a record owned by `owner` (an Organization)."""
+    if user is None:
+        return
+    if not has_role(user, COMMITTEE) or not territory_allowed(user, owner.territory):
+        raise PermissionDenied(_("Đơn vị này nằm ngoài phạm vi quản lý của bạn."))

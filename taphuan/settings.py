@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "geo",
     "orgs",
     "accounts",
+    "people",
+    "planning",
+    "courses",
 ]
 
 MIDDLEWARE = [

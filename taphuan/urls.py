@@ -7,5 +7,10 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("geo/", include("geo.urls")),
     path("orgs/", include("orgs.urls")),
+    path("plans/", include("planning.urls")),
+    path("courses/", include("courses.urls")),
+    path("calendar/", include("courses.urls_calendar")),
+    path("exports/", include("courses.urls_exports")),
+    path("feeds/", include("courses.urls_feeds")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]
