@@ -2,36 +2,71 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import COMMITTEE, MANAGERS, Role
 from core.scope import has_role
 
-_MENU: list[tuple[Any, str, frozenset[str] | None, Any]] = [
-    (_("Trang chủ"), "core:home", None, ""),
-    (
-        _("Địa giới hành chính"),
-        "geo:unit_browser",
-        None,
+COURSE_READERS = COMMITTEE | {Role.SECRETARY, Role.EDITOR, Role.LECTURER}
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: Promise
+    url_name: str
+    roles: frozenset[str] | None
+    description: Promise | str = ""
+    # View names (prefixes) under which this entry is the current one.
+    sections: tuple[str, ...] = ()
+
+
+MENU = [
+    MenuItem(_("Trang chủ"), "core:home", None, sections=("core:home",)),
+    MenuItem(
+        _("Kế hoạch"), "planning:plan_list", COMMITTEE | {Role.EDITOR},
+        _("Kế hoạch năm: số, ký hiệu, chỉ tiêu; số lớp và học viên đạt được so với kế hoạch."),
+        ("planning:",),
+    ),
+    MenuItem(
+        _("Lớp"), "courses:course_list", COURSE_READERS,
+        _("Lớp bồi dưỡng, tập huấn, cụm lớp; chương trình, báo cáo viên, đại biểu."),
+        ("courses:course", "courses:cluster", "courses:session", "courses:guest"),
+    ),
+    MenuItem(
+        _("Lịch"), "calendar:month", COURSE_READERS,
+        _("Lịch tháng, lịch tuần của các lớp và buổi học."), ("calendar:",),
+    ),
+    MenuItem(
+        _("Chuyên đề"), "courses:topic_list", COMMITTEE | {Role.SECRETARY, Role.LECTURER},
+        _("Danh mục chuyên đề dùng chung, tài liệu kèm theo."),
+        ("courses:topic", "courses:material"),
+    ),
+    MenuItem(
+        _("Báo cáo viên"), "courses:lecturer_list", COMMITTEE | {Role.SECRETARY},
+        _("Báo cáo viên, học hàm học vị, chuyên đề và lịch sử giảng dạy."),
+        ("courses:lecturer",),
+    ),
+    MenuItem(
+        _("Địa giới hành chính"), "geo:unit_browser", None,
         _("Tỉnh, huyện, xã trên bản đồ mới và bản đồ trước 01/7/2025; tra cứu cũ ↔ mới."),
+        ("geo:",),
     ),
-    (
-        _("Cơ quan, đơn vị"),
-        "orgs:list",
-        COMMITTEE | {Role.FOCAL_POINT, Role.EDITOR},
+    MenuItem(
+        _("Cơ quan, đơn vị"), "orgs:list", COMMITTEE | {Role.FOCAL_POINT, Role.EDITOR},
         _("Ban Dân vận, trường chính trị, MTTQ, đoàn thể… trên địa bàn; lịch sử tên gọi."),
+        ("orgs:",),
     ),
-    (
-        _("Tài khoản"),
-        "accounts:user_list",
-        MANAGERS,
-        _("Tài khoản và vai trò của cán bộ trong phạm vi quản lý."),
+    MenuItem(
+        _("Tài khoản"), "accounts:user_list", MANAGERS,
+        _("Tài khoản và vai trò của cán bộ trong phạm vi quản lý."), ("accounts:user",),
     ),
-]
+]  # fmt: skip
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -41,12 +76,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     current = request.resolver_match.view_name if request.resolver_match else ""
     menu = [
         {
-            "label": label,
-            "url": reverse(name),
-            "active": current.split(":")[0] == name.split(":")[0],
-            "description": description,
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "active": any(current.startswith(section) for section in item.sections),
+            "description": item.description,
         }
-        for label, name, roles, description in _MENU
-        if roles is None or has_role(user, roles)
+        for item in MENU
+        if item.roles is None or has_role(user, item.roles)
     ]
     return {"menu": menu}

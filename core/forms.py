@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 
 
@@ -13,3 +13,11 @@ def add_service_errors(form: Form, exc: ValidationError) -> None:
     else:
         for error in exc.messages:
             form.add_error(None, error)
+
+
+def add_failure(form: Form, exc: ValidationError | PermissionDenied) -> None:
+    """Show what a service refused on the form (validation or permission)."""
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, str(exc))
+    else:
+        add_service_errors(form, exc)

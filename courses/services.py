@@ -436,7 +436,7 @@ def _check_session(session: Session, lecturers: Sequence[Lecturer]) -> None:
                 {
                     "room": _("Phòng “%(room)s” đã có buổi “%(other)s” lúc %(time)s.")
                     % {
-                        "room": session.room,
+                        "room": clash.room,
                         "other": clash.label,
                         "time": timezone.localtime(clash.starts_at).strftime("%H:%M %d/%m/%Y"),
                     }
