@@ -29,6 +29,12 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
             geography_load()
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Uploads made by tests land in a temporary folder, not the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def legacy_unit(level: str, folded: str, parent: AdminUnit | None = None) -> AdminUnit:
     units = AdminUnit.objects.filter(edition=MapEdition.LEGACY, level=level, name_folded=folded)
     return units.get(parent=parent) if parent else units.get()

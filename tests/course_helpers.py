@@ -10,12 +10,13 @@ from courses.services import CourseData, course_create, lecturer_create, topic_c
 from people.models import Lecturer
 
 D = datetime.date
+DEFAULT_START = D(2022, 5, 25)
 
 
 def make_course(
     owner: Any,
     title: str = "Lớp bồi dưỡng nghiệp vụ công tác dân vận",
-    start: datetime.date = D(2022, 5, 25),
+    start: datetime.date = DEFAULT_START,
     days: int = 3,
     **extra: Any,
 ) -> Course:

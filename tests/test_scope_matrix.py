@@ -11,18 +11,26 @@ the moment it exists. It fails when
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import User, UserRole
 from core.roles import Role
+from courses import services
+from courses.models import Course, CourseGuest, Session, Topic, TopicMaterial
 from geo.models import AdminUnit
 from orgs.models import Organization, OrganizationName
+from people.models import Lecturer
+from planning.models import TrainingPlan
+from planning.services import plan_create
+from tests.course_helpers import make_course, make_lecturer, make_topic
 from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +40,22 @@ PUBLIC = {
     "accounts:login": "the sign-in page",
     "core:healthz": "load-balancer health check, no data",
     "set_language": "language switch, no data",
+    "feeds:course_ics": "calendar apps cannot log in: the unguessable token is the credential",
+    "feeds:lecturer_ics": "calendar apps cannot log in: the unguessable token is the credential",
 }
 
 # Geography is public reference data: any signed-in user may read it, whatever
 # the territory. Writing to it (villages) is still scoped.
 REFERENCE_READS = {"geo:unit_browser", "geo:unit_detail", "geo:unit_picker"}
+# The topic catalogue and the lecturer registry are shared between committees
+# (a central lecturer teaches everywhere); reading them is allowed, changing not.
+SHARED_CATALOGUE_READS = {
+    "courses:topic_list",
+    "courses:lecturer_list",
+    "courses:topic_detail",
+    "courses:material_download",
+    "courses:lecturer_detail",
+}
 
 
 @dataclass
@@ -46,6 +65,13 @@ class World:
     foreign_commune: AdminUnit
     outsiders: dict[str, User]
     insider: User
+    course: Course
+    session: Session
+    guest: CourseGuest
+    topic: Topic
+    material: TopicMaterial
+    lecturer: Lecturer
+    plan: TrainingPlan
 
 
 # How to fill each URL argument with an object owned by the foreign territory.
@@ -53,6 +79,15 @@ FOREIGN_OBJECTS: dict[str, Callable[[World], Any]] = {
     "org_pk": lambda w: w.foreign_org.pk,
     "user_pk": lambda w: w.foreign_user.pk,
     "unit_pk": lambda w: w.foreign_commune.pk,
+    "course_pk": lambda w: w.course.pk,
+    "session_pk": lambda w: w.session.pk,
+    "guest_pk": lambda w: w.guest.pk,
+    "topic_pk": lambda w: w.topic.pk,
+    "material_pk": lambda w: w.material.pk,
+    "lecturer_pk": lambda w: w.lecturer.pk,
+    "plan_pk": lambda w: w.plan.pk,
+    # The outsider does not know the real feed token: any other must give 404.
+    "token": lambda w: "A" * 43,
 }
 
 
@@ -77,6 +112,13 @@ def _kwargs(pattern: URLPattern, world: World) -> dict[str, Any]:
 
 def _snapshot() -> tuple[Any, ...]:
     return (
+        list(Course.objects.order_by("pk").values_list()),
+        list(Session.objects.order_by("pk").values_list()),
+        list(CourseGuest.objects.order_by("pk").values_list()),
+        list(Topic.objects.order_by("pk").values_list()),
+        list(TopicMaterial.objects.order_by("pk").values_list()),
+        list(Lecturer.objects.order_by("pk").values_list()),
+        list(TrainingPlan.objects.order_by("pk").values_list()),
         list(Organization.objects.order_by("pk").values_list()),
         list(OrganizationName.objects.order_by("pk").values_list()),
         list(
@@ -108,6 +150,27 @@ def _hostile_post(world: World) -> dict[str, Any]:
         "unit_type": "Thôn",
         "is_active": "",
         "valid_from": "01/01/2020",
+        "owner": world.foreign_org.pk,
+        "issuer": world.foreign_org.pk,
+        "number": "99",
+        "symbol": "KH/X",
+        "year": 2022,
+        "issue_date": "01/01/2022",
+        "start_date": "25/05/2022",
+        "end_date": "27/05/2022",
+        "date": "26/05/2022",
+        "half_day": "afternoon",
+        "to_status": "cancelled",
+        "reason": "Xâm nhập",
+        "summary": "x",
+        "tags": "x",
+        "capacity": 1,
+        "title": "Xâm nhập",
+        "topic": world.topic.pk,
+        "lecturers": [world.lecturer.pk],
+        "academic_title": "TS",
+        "count": 2,
+        "attends": "opening",
     }
 
 
@@ -127,7 +190,48 @@ def world(owner_org: Organization, outsider_org: Organization, bu_dang: AdminUni
     insider = UserFactory(username="trong", organization=owner_org, roles=[Role.COMMITTEE_MANAGER])
     commune = bu_dang.children.order_by("sort_key").first()
     assert commune is not None
-    return World(owner_org, foreign_user, commune, outsiders, insider)
+    plan = plan_create(
+        actor=None,
+        issuer=owner_org,
+        number="12",
+        symbol="KH/BDVHU",
+        year=2022,
+        issue_date=datetime.date(2022, 1, 10),
+        title="Kế hoạch bí mật Bù Đăng",
+        attachment=SimpleUploadedFile("kh.pdf", b"%PDF-1.4\n"),
+    )
+    course = make_course(owner_org, title="Lớp bí mật Bù Đăng", plan=plan)
+    topic = make_topic(owner_org, "Chuyên đề Bù Đăng")
+    lecturer = make_lecturer(owner_org, "Lê Văn Giảng")
+    session = services.session_create(
+        actor=None,
+        course=course,
+        date=course.start_date,
+        half_day="morning",
+        kind="lecture",
+        topic=topic,
+        lecturers=[lecturer],
+    )
+    guest = services.guest_add(
+        actor=None, course=course, full_name="Đại Biểu Bí Mật", title="Bí thư"
+    )
+    material = TopicMaterial.objects.create(
+        topic=topic, title="Tài liệu", file=SimpleUploadedFile("t.pdf", b"%PDF-1.4\n")
+    )
+    return World(
+        owner_org,
+        foreign_user,
+        commune,
+        outsiders,
+        insider,
+        course,
+        session,
+        guest,
+        topic,
+        material,
+        lecturer,
+        plan,
+    )
 
 
 def _client(user: User) -> Client:
@@ -147,7 +251,7 @@ def test_public_urls_are_exactly_the_listed_ones(world: World) -> None:
         url = reverse(name, kwargs=_kwargs(pattern, world))
         response = anonymous.get(url)
         if name in PUBLIC:
-            assert response.status_code in {200, 302, 405}, name
+            assert response.status_code in {200, 302, 404, 405}, name
             continue
         assert response.status_code == 302, f"{name} answers anonymous visitors"
         assert reverse("accounts:login") in response["Location"], name
@@ -156,7 +260,14 @@ def test_public_urls_are_exactly_the_listed_ones(world: World) -> None:
 @pytest.mark.parametrize("role", [r for r in Role.values if r != Role.ADMIN])
 def test_outsider_never_reads_or_changes_foreign_data(world: World, role: str) -> None:
     client = _client(world.outsiders[role])
-    markers = [world.foreign_org.name, world.foreign_user.full_name, world.foreign_user.username]
+    markers = [
+        world.foreign_org.name,
+        world.foreign_user.full_name,
+        world.foreign_user.username,
+        world.course.title,
+        world.plan.title,
+        world.guest.full_name,
+    ]
     for name, pattern in ALL_URLS:
         if name in PUBLIC or name == "accounts:logout":
             continue
@@ -164,16 +275,20 @@ def test_outsider_never_reads_or_changes_foreign_data(world: World, role: str) -
         url = reverse(name, kwargs=kwargs)
 
         response = client.get(url)
-        body = response.content.decode(errors="replace")
-        if kwargs and name not in REFERENCE_READS:
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        body = raw.decode(errors="replace")
+        if kwargs and name not in REFERENCE_READS | SHARED_CATALOGUE_READS:
             assert response.status_code in {403, 404, 405}, (
                 f"{role} GET {name}: {response.status_code}"
             )
         else:
-            assert response.status_code in {200, 403, 405}, (
+            assert response.status_code in {200, 403, 404, 405}, (
                 f"{role} GET {name}: {response.status_code}"
             )
-        for marker in markers:
+        # Catalogue pages name the organisation that keeps a topic or lecturer,
+        # but never the classes, plans or people of another territory.
+        shown = markers[1:] if name in SHARED_CATALOGUE_READS else markers
+        for marker in shown:
             assert marker not in body, f"{role} sees {marker!r} on {name}"
 
         before = _snapshot()

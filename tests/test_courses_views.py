@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import User
+from core.roles import Role
+from courses import services
+from courses.models import Course, Session, Topic
+from tests.conftest import client_for
+from tests.course_helpers import D, make_course, make_lecturer, make_topic
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _with_programme(owner_org: Any, n_sessions: int = 6) -> Course:
+    course = make_course(owner_org, days=3)
+    lecturer = make_lecturer(owner_org)
+    for i in range(n_sessions):
+        services.session_create(
+            actor=None,
+            course=course,
+            date=D(2022, 5, 25 + i // 2),
+            half_day="morning" if i % 2 == 0 else "afternoon",
+            kind="lecture",
+            topic=make_topic(owner_org, f"Chuyên đề {i + 1}"),
+            lecturers=[lecturer],
+        )
+    services.guest_add(
+        actor=None,
+        course=course,
+        full_name="Trần Văn A",
+        title="Bí thư Huyện ủy",
+        gives_opening_speech=True,
+    )
+    return course
+
+
+def test_list_search_filters_and_scope(member: Any, owner_org: Any, outsider_org: Any) -> None:
+    mine = make_course(owner_org, title="Lớp bồi dưỡng Dân vận khéo")
+    make_course(owner_org, title="Hội nghị tập huấn", start=D(2021, 3, 1))
+    theirs = make_course(outsider_org, title="Lớp của Lộc Ninh")
+    client = client_for(member)
+    body = client.get(reverse("courses:course_list"), {"q": "dan van kheo"}).content.decode()
+    assert mine.title in body and "Hội nghị tập huấn" not in body
+    body = client.get(reverse("courses:course_list"), {"year": "2021"}).content.decode()
+    assert "Hội nghị tập huấn" in body and mine.title not in body
+    assert theirs.title not in client.get(reverse("courses:course_list")).content.decode()
+    # Bad filter values are ignored, not fatal.
+    assert (
+        client.get(reverse("courses:course_list"), {"year": "abc", "owner": "x"}).status_code == 200
+    )
+
+
+def test_list_query_count_is_constant(
+    member: Any, owner_org: Any, django_assert_max_num_queries: Any
+) -> None:
+    for i in range(30):
+        make_course(owner_org, title=f"Lớp {i}", start=D(2022, 1, 1) + datetime.timedelta(days=i))
+    client = client_for(member)
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("courses:course_list"))
+    assert len(response.context["page"]) == 30
+
+
+def test_detail_query_count_is_constant(
+    member: Any, owner_org: Any, django_assert_max_num_queries: Any
+) -> None:
+    course = _with_programme(owner_org, n_sessions=6)
+    client = client_for(member)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("courses:course_detail", args=[course.pk]))
+    body = response.content.decode()
+    assert "Chuyên đề 6" in body and "TS. Nguyễn Văn Hùng" in body and "Bí thư Huyện ủy" in body
+
+
+def test_lecturer_sees_only_own_classes(owner_org: Any) -> None:
+    course = _with_programme(owner_org, n_sessions=1)
+    other = make_course(owner_org, title="Lớp không giảng")
+    account = UserFactory(organization=owner_org, roles=[Role.LECTURER])
+    lecturer = course.sessions.get().lecturers.get()
+    lecturer.user_id = account.pk
+    lecturer.save(update_fields=["user"])
+    client = client_for(account)
+    assert client.get(reverse("courses:course_detail", args=[course.pk])).status_code == 200
+    assert client.get(reverse("courses:course_detail", args=[other.pk])).status_code == 404
+    body = client.get(reverse("courses:course_list")).content.decode()
+    assert course.title in body and other.title not in body
+    assert client.get(reverse("courses:course_edit", args=[course.pk])).status_code == 403
+
+
+def test_create_course_through_the_page(member: Any, owner_org: Any) -> None:
+    response = client_for(member).post(
+        reverse("courses:course_create"),
+        {
+            "kind": "training",
+            "title": "Lớp bồi dưỡng năm 2022",
+            "owner": owner_org.pk,
+            "start_date": "25/05/2022",
+            "end_date": "27/05/2022",
+            "capacity": 59,
+            "venue": "Hội trường",
+        },
+    )
+    assert response.status_code == 302
+    assert Course.objects.get().days == 3
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ("27/05/2022", "25/05/2022", "Ngày kết thúc phải từ ngày bắt đầu"),
+        ("31/04/2022", "01/05/2022", "Nhập một ngày hợp lệ"),
+    ],
+)
+def test_create_course_bad_dates(
+    member: Any, owner_org: Any, start: str, end: str, message: str
+) -> None:
+    response = client_for(member).post(
+        reverse("courses:course_create"),
+        {
+            "kind": "training",
+            "title": "X",
+            "owner": owner_org.pk,
+            "start_date": start,
+            "end_date": end,
+            "capacity": 1,
+        },
+    )
+    assert message in response.content.decode()
+    assert not Course.objects.exists()
+
+
+def test_session_page_reports_lecturer_clash(member: Any, owner_org: Any) -> None:
+    course = _with_programme(owner_org, n_sessions=1)
+    other = make_course(owner_org, title="Lớp thứ hai")
+    lecturer = course.sessions.get().lecturers.get()
+    topic = Topic.objects.first()
+    response = client_for(member).post(
+        reverse("courses:session_create", args=[other.pk]),
+        {
+            "date": "25/05/2022",
+            "half_day": "morning",
+            "kind": "lecture",
+            "topic": topic.pk,
+            "lecturers": [lecturer.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "đã giảng buổi" in response.content.decode()
+    assert not other.sessions.exists()
+
+
+def test_transition_clone_and_cluster_pages(owner: Any, owner_org: Any, bu_dang: Any) -> None:
+    course = _with_programme(owner_org, n_sessions=2)
+    client = client_for(owner)
+    client.post(reverse("courses:course_transition", args=[course.pk]), {"to_status": "approved"})
+    course.refresh_from_db()
+    assert course.status == "approved"
+    response = client.post(
+        reverse("courses:course_clone", args=[course.pk]), {"start_date": "24/05/2023"}
+    )
+    copy = Course.objects.exclude(pk=course.pk).get()
+    assert response.status_code == 302 and copy.sessions.count() == 2
+    communes = list(bu_dang.children.order_by("sort_key")[:4])
+    data = {
+        "kind": "training",
+        "title": "Lớp cụm",
+        "owner": owner_org.pk,
+        "start_date": "01/06/2022",
+        "end_date": "02/06/2022",
+        "capacity": 50,
+        "count": 2,
+        "venue_1": "Hội trường xã",
+        "venue_unit_1": communes[0].pk,
+        "venue_2": "Nhà văn hoá",
+        "start_2": "03/06/2022",
+        "end_2": "04/06/2022",
+    }
+    data |= {f"unit_{c.pk}": 1 + i % 2 for i, c in enumerate(communes)}
+    response = client.post(reverse("courses:cluster_create"), data)
+    assert response.status_code == 302
+    cluster = Course.objects.filter(cluster__isnull=False)
+    assert cluster.count() == 2
+    assert sorted(cluster.values_list("start_date", flat=True)) == [D(2022, 6, 1), D(2022, 6, 3)]
+
+
+def test_topic_search_without_accents_and_material_checks(member: Any, owner_org: Any) -> None:
+    topic = make_topic(owner_org, "Xây dựng và thực hiện quy chế dân chủ ở cơ sở")
+    client = client_for(member)
+    assert (
+        topic.title
+        in client.get(reverse("courses:topic_list"), {"q": "quy che dan chu"}).content.decode()
+    )
+    exe = SimpleUploadedFile("tai-lieu.pdf", b"MZ\x90\x00\x03 not a pdf")
+    response = client.post(
+        reverse("courses:material_upload", args=[topic.pk]),
+        {"title": "Tài liệu", "file": exe},
+        follow=True,
+    )
+    assert "không phải tài liệu" in response.content.decode()
+    assert not topic.materials.exists()
+    pdf = SimpleUploadedFile("tai-lieu.pdf", b"%PDF-1.4\n1 0 obj\n")
+    client.post(
+        reverse("courses:material_upload", args=[topic.pk]), {"title": "Tài liệu", "file": pdf}
+    )
+    material = topic.materials.get()
+    assert client.get(reverse("courses:material_download", args=[material.pk])).status_code == 200
+
+
+def test_lecturer_page_lists_history(member: Any, owner_org: Any) -> None:
+    course = _with_programme(owner_org, n_sessions=3)
+    lecturer = course.sessions.first().lecturers.get()
+    response = client_for(member).get(reverse("courses:lecturer_detail", args=[lecturer.pk]))
+    assert response.status_code == 200
+    assert len(response.context["sessions"]) == 3
+
+
+def test_outsider_sees_shared_catalogue_but_not_classes(outsider: Any, owner_org: Any) -> None:
+    course = _with_programme(owner_org, n_sessions=1)
+    topic = Topic.objects.first()
+    client = client_for(outsider)
+    assert client.get(reverse("courses:topic_detail", args=[topic.pk])).status_code == 200
+    assert client.get(reverse("courses:topic_edit", args=[topic.pk])).status_code == 403
+    assert client.get(reverse("courses:course_detail", args=[course.pk])).status_code == 404
+    session = Session.objects.first()
+    assert client.post(reverse("courses:session_delete", args=[session.pk])).status_code == 404
+    assert Session.objects.filter(pk=session.pk).exists()
+    assert isinstance(outsider, User)
