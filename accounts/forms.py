@@ -31,7 +31,9 @@ class _UserFields(forms.Form):
         label=_("Cơ quan, đơn vị"), queryset=Organization.objects.none(), required=False
     )
     roles = forms.MultipleChoiceField(
-        label=_("Vai trò"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Vai trò"),
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:

@@ -24,6 +24,7 @@ class MenuItem:
     description: Promise | str = ""
     # View names (prefixes) under which this entry is the current one.
     sections: tuple[str, ...] = ()
+    short: Promise | None = None  # label in the top bar when the full one is long
 
 
 MENU = [
@@ -56,11 +57,13 @@ MENU = [
         _("Địa giới hành chính"), "geo:unit_browser", None,
         _("Tỉnh, huyện, xã trên bản đồ mới và bản đồ trước 01/7/2025; tra cứu cũ ↔ mới."),
         ("geo:",),
+        _("Địa giới"),
     ),
     MenuItem(
         _("Cơ quan, đơn vị"), "orgs:list", COMMITTEE | {Role.FOCAL_POINT, Role.EDITOR},
         _("Ban Dân vận, trường chính trị, MTTQ, đoàn thể… trên địa bàn; lịch sử tên gọi."),
         ("orgs:",),
+        _("Cơ quan"),
     ),
     MenuItem(
         _("Tài khoản"), "accounts:user_list", MANAGERS,
@@ -77,6 +80,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     menu = [
         {
             "label": item.label,
+            "short": item.short or item.label,
             "url": reverse(item.url_name),
             "active": any(current.startswith(section) for section in item.sections),
             "description": item.description,

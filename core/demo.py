@@ -15,11 +15,13 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.services import user_create
+from core.demo_courses import demo_courses_load
 from core.roles import Role
 from geo.loader import geography_load
 from geo.models import LEGACY_END_DATE, REFORM_DATE, AdminUnit, Level, MapEdition
 from orgs.models import Organization, OrganizationKind
 from orgs.services import organization_create, organization_rename
+from people.models import Lecturer
 
 K = OrganizationKind
 
@@ -224,6 +226,8 @@ def demo_load(*, force: bool = False) -> list[DemoAccount]:
     hg = org(K.COMMITTEE, "Ban Dân vận Tỉnh ủy Hà Giang", ha_giang, None, LEGACY_END_DATE)
     org(K.POLITICAL_SCHOOL, "Trường Chính trị tỉnh Hà Giang", ha_giang, hg, LEGACY_END_DATE)
 
+    demo_courses_load()
+
     for account in DEMO_ACCOUNTS:
         organization = (
             Organization.objects.get(name=account.organization) if account.organization else None
@@ -236,6 +240,9 @@ def demo_load(*, force: bool = False) -> list[DemoAccount]:
             roles=[account.role],
             full_name=account.full_name,
         )
+        if account.role == Role.LECTURER:
+            # The central lecturer's account: sees and subscribes to their own sessions.
+            Lecturer.objects.filter(person__full_name="Nguyễn Văn Hùng").update(user=user)
         if account.role == Role.ADMIN:
             user.is_superuser = user.is_staff = True
             user.save(update_fields=["is_superuser", "is_staff"])

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from core.text import fold
 from courses.models import Course, CourseStatus, HalfDay, Session, SessionKind
 from courses.selectors import course_sessions
+from orgs.models import OrganizationKind
 from people.models import Lecturer
 
 PROGRAMME_TEMPLATE = Path(settings.BASE_DIR) / "templates" / "courses" / "programme.typ"
@@ -137,6 +138,24 @@ def _session_rows(sessions: Sequence[Session]) -> list[dict[str, Any]]:
     ]
 
 
+# Party bodies head their documents "ĐẢNG CỘNG SẢN VIỆT NAM" (Hướng dẫn 36-HD/VPTW);
+# state bodies and the Front use the national name and motto (Nghị định 30/2020).
+PARTY_KINDS = {
+    OrganizationKind.COMMITTEE,
+    OrganizationKind.PARTY_COMMITTEE,
+    OrganizationKind.POLITICAL_SCHOOL,
+}
+
+
+def _national_header(course: Course) -> dict[str, str]:
+    if course.owner.kind in PARTY_KINDS:
+        return {"nation": _("ĐẢNG CỘNG SẢN VIỆT NAM"), "motto": ""}
+    return {
+        "nation": _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        "motto": _("Độc lập - Tự do - Hạnh phúc"),
+    }
+
+
 def programme_data(course: Course, sessions: Sequence[Session]) -> dict[str, Any]:
     """Everything the programme template prints, as JSON-ready plain data."""
     org_name = course.owner.name_on(course.start_date)
@@ -157,8 +176,7 @@ def programme_data(course: Course, sessions: Sequence[Session]) -> dict[str, Any
         "author": org_name,
         "header_superior": superior,
         "header_org": issuer,
-        "nation": _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
-        "motto": _("Độc lập - Tự do - Hạnh phúc"),
+        **_national_header(course),
         "heading": heading,
         "title": course.title,
         "info": info,
@@ -190,7 +208,6 @@ def programme_pdf(course: Course) -> bytes:
 
 def programme_filename(course: Course) -> str:
     """An ASCII file name: "chuong-trinh-12-lop-boi-duong-nghiep-vu.pdf"."""
-    words = "-".join(
-        "".join(c if c.isascii() and c.isalnum() else " " for c in fold(course.title)).split()
-    )
-    return f"chuong-trinh-{course.pk}-{words[:60].strip('-')}.pdf"
+    words = "".join(c if c.isascii() and c.isalnum() else " " for c in fold(course.title))
+    slug = "-".join(words.split())[:60].strip("-")
+    return f"chuong-trinh-{course.pk}-{slug}.pdf" if slug else f"chuong-trinh-{course.pk}.pdf"

@@ -26,7 +26,10 @@ DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yy
 
 
 class TimeWidget(forms.TimeInput):
-    input_type = "time"
+    """Text "HH:MM": a browser's time input would show 12-hour time in English locales."""
+
+    def __init__(self) -> None:
+        super().__init__(format="%H:%M", attrs={"placeholder": "HH:MM", "inputmode": "numeric"})
 
 
 def _committees(user: Any) -> QuerySet[Organization]:
@@ -148,13 +151,13 @@ class CourseForm(forms.Form):
         label=_("Đối tượng"),
         required=False,
         queryset=TraineeCategory.objects.filter(is_active=True),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     catchment_units = forms.ModelMultipleChoiceField(
         label=_("Địa bàn học viên (lớp cụm)"),
         required=False,
         queryset=AdminUnit.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -211,12 +214,8 @@ class CloneForm(forms.Form):
 class SessionForm(forms.Form):
     date = forms.DateField(label=_("Ngày"), widget=DATE_WIDGET)
     half_day = forms.ChoiceField(label=_("Buổi"), choices=HalfDay.choices)
-    start_time = forms.TimeField(
-        label=_("Từ giờ"), required=False, widget=TimeWidget(format="%H:%M")
-    )
-    end_time = forms.TimeField(
-        label=_("Đến giờ"), required=False, widget=TimeWidget(format="%H:%M")
-    )
+    start_time = forms.TimeField(label=_("Từ giờ"), required=False, widget=TimeWidget())
+    end_time = forms.TimeField(label=_("Đến giờ"), required=False, widget=TimeWidget())
     kind = forms.ChoiceField(
         label=_("Nội dung"), choices=SessionKind.choices, initial=SessionKind.LECTURE
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
@@ -38,6 +39,10 @@ def _utc(moment: datetime.datetime) -> datetime.datetime:
     return moment.astimezone(datetime.UTC)
 
 
+def _now() -> datetime.datetime:
+    return timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
+
+
 def _lecturer_line(lecturer: Lecturer) -> str:
     extra = lecturer_affiliation(lecturer)
     return f"{lecturer.display_name} ({extra})" if extra else lecturer.display_name
@@ -56,8 +61,13 @@ def _new_calendar(name: str) -> Calendar:
     return calendar
 
 
-def session_event(session: Session, course: Course, absolute: AbsoluteUrl) -> Event:
-    """One VEVENT; `session.lecturers` should be prefetched with their persons."""
+def session_event(
+    session: Session, course: Course, absolute: AbsoluteUrl, stamp: datetime.datetime
+) -> Event:
+    """One VEVENT; `session.lecturers` should be prefetched with their persons.
+
+    With METHOD:PUBLISH, DTSTAMP is when the feed was generated (RFC 5545 §3.8.7.2).
+    """
     cancelled = course.status == CourseStatus.CANCELLED
     summary = f"{session.label} – {course.title}"
     if cancelled:
@@ -70,8 +80,7 @@ def session_event(session: Session, course: Course, absolute: AbsoluteUrl) -> Ev
         description.append(_("Lớp đã huỷ."))
     event = Event()
     event.add("uid", session_uid(session))
-    event.add("dtstamp", _utc(course.updated_at))
-    event.add("last-modified", _utc(course.updated_at))
+    event.add("dtstamp", stamp)
     event.add("dtstart", _utc(session.starts_at))
     event.add("dtend", _utc(session.ends_at))
     event.add("summary", summary)
@@ -93,9 +102,10 @@ def _to_bytes(calendar: Calendar, events: Iterable[Event]) -> bytes:
 
 def course_calendar(course: Course, sessions: Iterable[Session], absolute: AbsoluteUrl) -> bytes:
     """Every session of one class."""
+    stamp = _now()
     return _to_bytes(
         _new_calendar(course.title),
-        (session_event(session, course, absolute) for session in sessions),
+        (session_event(session, course, absolute, stamp) for session in sessions),
     )
 
 
@@ -104,7 +114,8 @@ def lecturer_calendar(
 ) -> bytes:
     """Every session a lecturer teaches; `session.course` should be select_related."""
     name = _("Lịch giảng – %(name)s") % {"name": lecturer.display_name}
+    stamp = _now()
     return _to_bytes(
         _new_calendar(name),
-        (session_event(session, session.course, absolute) for session in sessions),
+        (session_event(session, session.course, absolute, stamp) for session in sessions),
     )

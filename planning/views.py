@@ -69,7 +69,9 @@ def _fields(form: PlanForm) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest) -> HttpResponse:
     require_role(request.user, COMMITTEE)
-    form = PlanForm(request.POST or None, request.FILES or None, user=request.user)
+    # The user's own committee issues most plans: preselect it.
+    initial = {"issuer": getattr(request.user, "organization_id", None)}
+    form = PlanForm(request.POST or None, request.FILES or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.plan_create(

@@ -51,9 +51,13 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture
-def browser_context(live_server: Any) -> Iterator[Any]:
+def browser_context(live_server: Any, calendar_data: dict[str, Any]) -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; the ORM calls
     # the test makes between browser steps are still plain synchronous code.
+    # The data is made before the browser starts (hence `calendar_data` here):
+    # ORM calls made inside Playwright's greenlet open a second database
+    # connection that nobody closes, and PostgreSQL then refuses to drop the
+    # test database at the end of the run.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     requested: list[str] = []

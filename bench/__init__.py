@@ -1,0 +1,1 @@
+"""Benchmarks: standalone scripts, one per bench/*.py, run by `make bench`."""

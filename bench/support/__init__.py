@@ -1,0 +1,1 @@
+"""Shared parts of the benchmarks; import only after `django.setup()`."""
