@@ -10,10 +10,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from core.roles import COMMITTEE, MANAGERS, Role
+from core.roles import COMMITTEE, COURSE_READERS, MANAGERS, Role
 from core.scope import has_role
-
-COURSE_READERS = COMMITTEE | {Role.SECRETARY, Role.EDITOR, Role.LECTURER}
 
 
 @dataclass(frozen=True)

@@ -19,3 +19,6 @@ class Role(models.TextChoices):
 
 MANAGERS = frozenset({Role.ADMIN, Role.COMMITTEE_MANAGER})
 COMMITTEE = frozenset({Role.ADMIN, Role.COMMITTEE_MANAGER, Role.COMMITTEE_STAFF})
+# Who reads classes (lists, calendar, exports): the committee, the class
+# secretaries, editors writing the news, lecturers (their own classes only).
+COURSE_READERS = COMMITTEE | {Role.SECRETARY, Role.EDITOR, Role.LECTURER}

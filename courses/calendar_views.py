@@ -13,18 +13,17 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core.roles import COMMITTEE, Role
+from core.roles import COURSE_READERS
 from core.scope import require_role
 from courses import calendar, selectors
 from people.models import Lecturer
 
 # The same readers as the class list: the calendar shows nothing else.
-CALENDAR_ROLES = COMMITTEE | {Role.SECRETARY, Role.EDITOR, Role.LECTURER}
 
 
 @require_GET
 def month(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, CALENDAR_ROLES)
+    require_role(request.user, COURSE_READERS)
     today = timezone.localdate()
     first, error = calendar.resolve_month(request.GET.get("month"), today=today)
     start, end = calendar.month_span(first)
@@ -41,7 +40,7 @@ def month(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def week(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, CALENDAR_ROLES)
+    require_role(request.user, COURSE_READERS)
     today = timezone.localdate()
     day, error = calendar.resolve_day(request.GET.get("date"), today=today)
     monday = calendar.week_start(day)

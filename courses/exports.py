@@ -18,7 +18,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.roles import COMMITTEE, Role
+from core.roles import COURSE_READERS
 from core.scope import get_for_user, require_role
 from courses import documents, ical, selectors, xlsx
 from courses.forms import CourseFilterForm
@@ -31,7 +31,6 @@ FEED_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Who may read the class list (the same roles as the list page).
-COURSE_LIST_ROLES = COMMITTEE | {Role.SECRETARY, Role.EDITOR, Role.LECTURER}
 
 
 def _download(content: bytes, content_type: str, filename: str, *, inline: bool) -> HttpResponse:
@@ -61,7 +60,7 @@ def programme_pdf(request: HttpRequest, course_pk: int) -> HttpResponse:
 
 @require_GET
 def course_list_xlsx(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, COURSE_LIST_ROLES)
+    require_role(request.user, COURSE_READERS)
     # The list page's own filter form: the file holds exactly what the page lists.
     form = CourseFilterForm(request.GET or None, user=request.user)
     courses = selectors.course_list(user=request.user, filters=form.to_filters())

@@ -75,7 +75,7 @@ class CourseFilterForm(forms.Form):
         label=_("Địa bàn"),
         required=False,
         queryset=AdminUnit.objects.exclude(level=Level.VILLAGE),
-        widget=forms.HiddenInput,
+        empty_label=_("Mọi địa bàn"),
     )
     plan = forms.ModelChoiceField(
         label=_("Kế hoạch"),
@@ -96,6 +96,11 @@ class CourseFilterForm(forms.Form):
             .order_by("person__sort_key"),
         )
         _set_queryset(self, "plan", restrict(TrainingPlan.objects.all(), user, VIEW))
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        # Any unit id is accepted (the list is scoped anyway); the drop-down offers
+        # the units one level below the user's territory.
+        self.unit_options = _unit_options(user)
 
     def to_filters(self) -> CourseFilters:
         """The selector's filters; invalid parameters are dropped, not fatal."""
@@ -119,6 +124,13 @@ class CourseFilterForm(forms.Form):
             lecturer_id=pk("lecturer"),
             plan_id=pk("plan"),
         )
+
+
+def _unit_options(user: Any) -> list[AdminUnit]:
+    territory = user.territory() if hasattr(user, "territory") else None
+    if territory is None:  # administrators: the provinces of both maps
+        return list(AdminUnit.objects.filter(level=Level.PROVINCE).order_by("edition", "sort_key"))
+    return list(territory.children.exclude(level=Level.VILLAGE).order_by("sort_key")[:500])
 
 
 class CourseForm(forms.Form):

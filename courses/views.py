@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.forms import add_failure
 from core.pagination import paginate
-from core.roles import COMMITTEE, Role
+from core.roles import COMMITTEE, COURSE_READERS
 from core.scope import CHANGE, VIEW, get_for_user, has_role, require_role, restrict
 from courses import selectors, services
 from courses.forms import (
@@ -40,7 +40,7 @@ def _course(request: HttpRequest, course_pk: int, action: str = VIEW) -> Course:
 
 @require_GET
 def course_list(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, COMMITTEE | {Role.SECRETARY, Role.EDITOR, Role.LECTURER})
+    require_role(request.user, COURSE_READERS)
     form = CourseFilterForm(request.GET or None, user=request.user)
     courses = selectors.course_list(user=request.user, filters=form.to_filters())
     context = {

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 from accounts.models import User
 from core.roles import Role
@@ -63,6 +64,9 @@ def page(live_server: Any) -> Iterator[Any]:
         yield pg
         context.close()
         browser.close()
+        # ORM calls made while Playwright's loop ran opened their own connection:
+        # close it, or PostgreSQL cannot drop the test database at the end.
+        connections.close_all()
     # Offices are often offline: every asset (Bootstrap, htmx) comes from this server.
     foreign = [url for url in requested if not url.startswith(live_server.url)]
     assert requested and foreign == []

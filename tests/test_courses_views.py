@@ -232,3 +232,19 @@ def test_outsider_sees_shared_catalogue_but_not_classes(outsider: Any, owner_org
     assert client.post(reverse("courses:session_delete", args=[session.pk])).status_code == 404
     assert Session.objects.filter(pk=session.pk).exists()
     assert isinstance(outsider, User)
+
+
+def test_unit_filter_finds_classes_held_in_or_training_a_unit(
+    member: Any, owner_org: Any, bu_dang: Any
+) -> None:
+    communes = list(bu_dang.children.order_by("sort_key")[:2])
+    held_there = make_course(owner_org, title="Lớp tại xã", venue_unit=communes[0])
+    for_there = make_course(owner_org, title="Lớp cho xã", catchment_units=[communes[1]])
+    make_course(owner_org, title="Lớp khác")
+    client = client_for(member)
+    body = client.get(reverse("courses:course_list"), {"unit": communes[0].pk}).content.decode()
+    assert held_there.title in body and "Lớp khác" not in body
+    body = client.get(reverse("courses:course_list"), {"unit": communes[1].pk}).content.decode()
+    assert for_there.title in body and held_there.title not in body
+    page = client.get(reverse("courses:course_list")).content.decode()
+    assert communes[0].name in page  # the drop-down offers the district's communes

@@ -18,7 +18,6 @@ import random
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import connection, transaction
 
@@ -175,7 +174,6 @@ def _committee_name(prefix: str, unit: AdminUnit) -> str:
 
 def _pick_provinces(rng: random.Random) -> list[tuple[AdminUnit, AdminUnit]]:
     """Old provinces whose new provinces differ, so each new province holds one sample."""
-
     links = (
         UnitSuccession.objects.filter(
             predecessor__level=Level.PROVINCE,
@@ -195,6 +193,7 @@ def _pick_provinces(rng: random.Random) -> list[tuple[AdminUnit, AdminUnit]]:
 
 
 def _organizations(pairs: list[tuple[AdminUnit, AdminUnit]]) -> list[Province]:
+    """Per province: the old province committee, its district committees, the new one."""
 
     def org(
         name: str, territory: AdminUnit, parent: Organization | None = None, *, legacy: bool
@@ -241,7 +240,7 @@ def _organizations(pairs: list[tuple[AdminUnit, AdminUnit]]) -> list[Province]:
 
 
 def _topics(provinces: list[Province]) -> int:
-
+    """The province committee's catalogue of topics."""
     topics = []
     for p_index, province in enumerate(provinces):
         for j in range(TOPICS_PER_PROVINCE):
@@ -266,7 +265,7 @@ def _topics(provinces: list[Province]) -> int:
 
 
 def _lecturers(provinces: list[Province], count: int, rng: random.Random) -> int:
-
+    """Lecturers of each province: people of its committees, owned by the province."""
     per_province = max(count // len(provinces), 1)
     persons: list[Person] = []
     for province in provinces:
@@ -303,7 +302,6 @@ def _lecturers(provinces: list[Province], count: int, rng: random.Random) -> int
 
 def _class_days(rng: random.Random, days_total: int) -> tuple[datetime.date, list[str]]:
     """A start day (Monday–Wednesday, seasonal) and the half-days of the programme."""
-
     while True:
         day = FIRST_DAY + datetime.timedelta(days=rng.randrange(days_total))
         if rng.random() * max(MONTH_WEIGHTS) < MONTH_WEIGHTS[day.month - 1]:
@@ -321,6 +319,7 @@ def _class_days(rng: random.Random, days_total: int) -> tuple[datetime.date, lis
 def _courses(
     provinces: list[Province], count: int, rng: random.Random
 ) -> tuple[dict[int, int], list[Course], list[Programme]]:
+    """Classes over ten years, seasonal, with statuses as of today; and their programmes."""
     today = datetime.date.today()
     days_total = (LAST_DAY - FIRST_DAY).days - 3
     courses: list[Course] = []
@@ -405,8 +404,7 @@ def _sessions(
     load and never the same lecturer twice in one half-day (as long as a
     half-day holds fewer sessions than the province has lecturers, checked).
     """
-
-    pending: list[tuple[datetime.date, str, int, Any, int]] = []
+    pending: list[tuple[datetime.date, str, int, Course, int]] = []
     order = {"morning": 0, "afternoon": 1, "evening": 2}
     for course, programme in zip(courses, programmes, strict=True):
         for position, (day, half) in enumerate(programme):
@@ -464,7 +462,7 @@ def _sessions(
 
 
 def _guests(courses: list[Course], rng: random.Random) -> int:
-
+    """Two leaders per class: one opens it (with the speech), one closes it."""
     guests = []
     for course in courses:
         guests.append(
@@ -494,7 +492,6 @@ def _guests(courses: list[Course], rng: random.Random) -> int:
 
 def build(classes: int, lecturers: int, seed: int) -> Built:
     """Every row of the benchmark, in one transaction."""
-
     started = time.perf_counter()
     rng = random.Random(seed)
     with transaction.atomic():
@@ -529,7 +526,7 @@ def build(classes: int, lecturers: int, seed: int) -> Built:
 
 
 def users(province: Province) -> tuple[User, User]:
-
+    """An administrator (sees everything) and a manager of the province's new committee."""
     admin = User(username="bench-admin", full_name="Quản trị", is_superuser=True, is_staff=True)
     manager = User(
         username="bench-province",
@@ -546,6 +543,3 @@ def users(province: Province) -> tuple[User, User]:
         ]
     )
     return admin, manager
-
-
-# --- the raw-SQL anchors --------------------------------------------------------------------
