@@ -19,6 +19,7 @@ import cProfile
 import io
 import os
 import pstats
+import shutil
 import statistics
 import sys
 import tempfile
@@ -32,7 +33,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from django.http import HttpResponse
     from django.test import Client
 
     from bench.support.pages import Target
@@ -75,20 +75,25 @@ def _postgres_database(server_url: str) -> Database:
 
 
 @contextmanager
-def _database(server_url: str) -> Iterator[Database]:
-    with tempfile.TemporaryDirectory(prefix="taphuan-bench-") as folder:
-        if server_url:
-            database = _postgres_database(server_url)
-        else:
-            path = Path(folder) / "bench.sqlite3"
-            database = Database(url=f"sqlite:///{path}", label=str(path), drop=lambda: None)
-        try:
-            yield database
-        finally:
-            if "django.db" in sys.modules:
-                from django.db import connections
+def _database(server_url: str, *, keep: bool) -> Iterator[Database]:
+    folder = tempfile.mkdtemp(prefix="taphuan-bench-")
+    if server_url:
+        database = _postgres_database(server_url)
+    else:
+        path = Path(folder) / "bench.sqlite3"
+        database = Database(
+            url=f"sqlite:///{path}", label=str(path), drop=lambda: shutil.rmtree(folder)
+        )
+    try:
+        yield database
+    finally:
+        if "django.db" in sys.modules:
+            from django.db import connections
 
-                connections.close_all()
+            connections.close_all()
+        if keep:
+            print(f"\nkept: DATABASE_URL={database.url}")
+        else:
             database.drop()
 
 
@@ -146,11 +151,37 @@ def _median_ms(fn: Callable[[], object], warmup: int, repeat: int) -> float:
     return statistics.median(samples) * 1000
 
 
-def _get(client: Client, url: str) -> HttpResponse:
-    response: HttpResponse = client.get(url)
+def _paired_medians_ms(
+    first: Callable[[], object], second: Callable[[], object], warmup: int, repeat: int
+) -> tuple[float, float]:
+    """Median times of two functions run alternately, so both see the same machine load."""
+    for _ in range(warmup):
+        first()
+        second()
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for fn, times in ((first, samples[0]), (second, samples[1])):
+            started = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - started)
+    return statistics.median(samples[0]) * 1000, statistics.median(samples[1]) * 1000
+
+
+def _get(client: Client, url: str) -> bytes:
+    """The body of a page, which must answer 200."""
+    response = client.get(url)
     if response.status_code != 200:
         raise SystemExit(f"GET {url} answered {response.status_code}")
-    return response
+    return response.content
+
+
+def _floor_ms(user: Any, warmup: int, repeat: int) -> float:
+    """The cost of the request machinery alone: middleware, session cookie, a redirect."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return _median_ms(lambda: client.get("/i18n/setlang/"), warmup, repeat)
 
 
 def _profile(target: Target) -> str:
@@ -164,15 +195,16 @@ def _profile(target: Target) -> str:
 
 
 def measure(target: Target, warmup: int, repeat: int, *, profile: bool) -> Result:
-    """Median page time and median raw-SQL time; then one counted run of the page."""
+    """Median page and raw-SQL times (run in turn); then one counted run of the page."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    page_ms = _median_ms(lambda: _get(target.client, target.url), warmup, repeat)
-    raw_ms = _median_ms(target.raw, warmup, repeat)
+    page_ms, raw_ms = _paired_medians_ms(
+        lambda: _get(target.client, target.url), target.raw, warmup, repeat
+    )
     timer = SqlTimer()
     with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
-        response = _get(target.client, target.url)
+        content = _get(target.client, target.url)
     return Result(
         target=target,
         page_ms=page_ms,
@@ -180,7 +212,7 @@ def measure(target: Target, warmup: int, repeat: int, *, profile: bool) -> Resul
         queries=len(captured.captured_queries),
         page_sql_ms=timer.ms,
         slowest=sorted(timer.queries, reverse=True)[:3],
-        check=target.verify(response.content, target.raw()),
+        check=target.verify(content, target.raw()),
         profile=_profile(target) if profile else "",
     )
 
@@ -205,7 +237,8 @@ def report(results: list[Result], *, verbose: bool) -> None:
     print(
         "\npage ms: median of the whole request through the test client (middleware, session,"
         "\n  queries, ORM objects, forms, template); raw SQL ms: median of the anchor's statements"
-        "\n  (execute + fetchall) on the same connection; SQL in page: time inside the page's"
+        "\n  (execute + fetchall) on the same connection, timed in turn with the page so both"
+        "\n  see the same machine load; SQL in page: time inside the page's"
         "\n  cursor.execute calls in one counted run (on SQLite rows are read after execute,"
         "\n  so that part is counted as Python)."
     )
@@ -243,6 +276,9 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("-v", "--verbose", action="store_true", help="each page's slowest queries")
     parser.add_argument("--profile", action="store_true", help="cProfile one run of each page")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database afterwards (to investigate)"
+    )
     args = parser.parse_args(argv)
     if args.database_url and not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("--database-url must be a postgres:// URL (SQLite is the default)")
@@ -254,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     os.environ["DJANGO_SETTINGS_MODULE"] = "taphuan.settings"
-    with _database(args.database_url) as database:
+    with _database(args.database_url, keep=args.keep) as database:
         # Read by taphuan.settings, so it must be set before django.setup().
         os.environ["DATABASE_URL"] = database.url
         import django
@@ -307,7 +343,13 @@ def run(args: argparse.Namespace, database: Database) -> None:
             measure(target, args.warmup, args.repeat, profile=args.profile)
             for target in pages.targets(built, admin, manager, p_index)
         ]
+        floor_ms = _floor_ms(manager, args.warmup, args.repeat)
     report(results, verbose=args.verbose or args.profile)
+    print(
+        f"\nframework floor: {floor_ms:.2f} ms for a request through the same middleware that"
+        "\n  runs no view code and no query (GET /i18n/setlang/, a redirect): no page can be"
+        f"\n  faster, so an anchor under {floor_ms / GOAL:.2f} ms cannot meet the {GOAL:g}× goal."
+    )
     lists = [r for r in results if r.target.url == "/courses/"]
     counts = ", ".join(f"{r.target.name}: {r.queries} queries" for r in lists)
     same = len({r.queries for r in lists}) == 1

@@ -35,6 +35,16 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def ensure_reference_data() -> None:
+    """Transactional (browser) tests flush every table: put the reference data back."""
+    from people.models import TraineeCategory
+    from people.reference import seed_trainee_categories
+
+    if not AdminUnit.objects.exists():
+        geography_load()
+    seed_trainee_categories(TraineeCategory)
+
+
 def legacy_unit(level: str, folded: str, parent: AdminUnit | None = None) -> AdminUnit:
     units = AdminUnit.objects.filter(edition=MapEdition.LEGACY, level=level, name_folded=folded)
     return units.get(parent=parent) if parent else units.get()

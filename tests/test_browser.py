@@ -17,9 +17,9 @@ from django.db import connections
 
 from accounts.models import User
 from core.roles import Role
-from geo.loader import geography_load
 from geo.models import AdminUnit
 from orgs.models import Organization
+from tests.conftest import ensure_reference_data
 from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -86,8 +86,7 @@ def login(page: Any, username: str) -> None:
 
 @pytest.fixture
 def people(db: Any) -> dict[str, User]:
-    if not AdminUnit.objects.exists():
-        geography_load()
+    ensure_reference_data()
     legacy = AdminUnit.objects.filter(edition="legacy")
     binh_phuoc = legacy.get(level="province", code="70")
     bu_dang = legacy.get(level="district", name="Huyện Bù Đăng")

@@ -21,8 +21,8 @@ from core.roles import Role
 from courses import services
 from courses.calendar import add_months
 from courses.models import Course
-from geo.loader import geography_load
 from geo.models import AdminUnit
+from tests.conftest import ensure_reference_data
 from tests.course_helpers import make_course, make_lecturer, make_topic
 from tests.factories import OrganizationFactory, UserFactory
 
@@ -100,8 +100,7 @@ def _next_weekday(day: datetime.date, weekday: int) -> datetime.date:
 @pytest.fixture
 def calendar_data(db: Any) -> dict[str, Any]:
     """Bù Đăng's classes two months ahead, a neighbour's class the same week."""
-    if not AdminUnit.objects.exists():
-        geography_load()
+    ensure_reference_data()
     legacy = AdminUnit.objects.filter(edition="legacy")
     binh_phuoc = legacy.get(level="province", code="70")
     province = OrganizationFactory(name="Ban Dân vận Tỉnh ủy Bình Phước", territory=binh_phuoc)

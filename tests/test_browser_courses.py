@@ -14,9 +14,9 @@ import pytest
 from accounts.models import User
 from core.roles import Role
 from courses.models import Course
-from geo.loader import geography_load
 from geo.models import AdminUnit
 from planning.models import TrainingPlan
+from tests.conftest import ensure_reference_data
 from tests.factories import OrganizationFactory, UserFactory
 from tests.test_browser import login, page, shot  # noqa: F401 - the fixture is reused
 
@@ -35,8 +35,7 @@ TOWNS = {1: "Thị xã Bình Long", 2: "Huyện Lộc Ninh", 3: "Huyện Bù Đ�
 
 @pytest.fixture
 def committee_user(db: Any) -> User:
-    if not AdminUnit.objects.exists():
-        geography_load()
+    ensure_reference_data()
     binh_phuoc = AdminUnit.objects.get(edition="legacy", level="province", code="70")
     province = OrganizationFactory(name="Ban Dân vận Tỉnh ủy Bình Phước", territory=binh_phuoc)
     return UserFactory(username="canbo.binhphuoc", full_name="Trần Văn Minh",

@@ -309,6 +309,7 @@ def _class_days(rng: random.Random, days_total: int) -> tuple[datetime.date, lis
     day -= datetime.timedelta(days=max(day.weekday() - 2, 0))  # Thu-Sun -> Wednesday
     if day < FIRST_DAY:
         day += datetime.timedelta(days=7)
+    halves: list[str]
     if rng.random() < 0.8:  # three days, morning and afternoon
         halves = [HalfDay.MORNING, HalfDay.AFTERNOON] * 3
     else:  # two days, with an evening discussion

@@ -1,26 +1,10 @@
 from django.db import migrations
 
-# The categories DESIGN.md §1.3 names; users may add more.
-CATEGORIES = [
-    ("to-truong-to-dan-van", "Tổ trưởng tổ dân vận"),
-    ("bi-thu-chi-bo", "Bí thư chi bộ"),
-    ("can-bo-dan-van-xa", "Cán bộ dân vận cấp xã"),
-    ("can-bo-dan-van-huyen", "Cán bộ dân vận cấp huyện"),
-    ("can-bo-dan-van-tinh", "Cán bộ dân vận cấp tỉnh"),
-    ("mttq-doan-the", "Lãnh đạo MTTQ và các đoàn thể"),
-    ("ban-chi-dao-qcdc", "Thành viên ban chỉ đạo thực hiện quy chế dân chủ ở cơ sở"),
-    ("dan-van-chinh-quyen", "Cán bộ phụ trách công tác dân vận chính quyền, cơ quan"),
-    ("cong-an-quan-su-xa", "Công an, quân sự cấp xã"),
-    ("luc-luong-cot-can", "Lực lượng cốt cán"),
-    ("nguoi-co-uy-tin", "Người có uy tín trong đồng bào dân tộc thiểu số, tôn giáo"),
-    ("khac", "Đối tượng khác"),
-]
+from people.reference import seed_trainee_categories
 
 
 def seed(apps, schema_editor):  # type: ignore[no-untyped-def]
-    category = apps.get_model("people", "TraineeCategory")
-    for order, (code, name) in enumerate(CATEGORIES, start=1):
-        category.objects.get_or_create(code=code, defaults={"name": name, "order": order * 10})
+    seed_trainee_categories(apps.get_model("people", "TraineeCategory"))
 
 
 class Migration(migrations.Migration):
