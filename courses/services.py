@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.scope import require_change, require_owner_in_scope
+from core.roles import MANAGERS
+from core.scope import has_role, require_change, require_owner_in_scope
 from core.text import fold, normalize_text, sort_key
 from core.tokens import new_token
 from courses.models import (
@@ -267,12 +268,8 @@ def course_transition(*, actor: Any, course: Course, to_status: str, reason: str
     reason = reason.strip()
     if to_status == CourseStatus.CANCELLED and not reason:
         raise ValidationError({"reason": _("Huỷ lớp phải ghi rõ lý do.")})
-    if to_status == CourseStatus.APPROVED and actor is not None:
-        from core.roles import MANAGERS
-        from core.scope import has_role
-
-        if not has_role(actor, MANAGERS):
-            raise PermissionDenied(_("Chỉ lãnh đạo Ban được duyệt lớp."))
+    if to_status == CourseStatus.APPROVED and actor is not None and not has_role(actor, MANAGERS):
+        raise PermissionDenied(_("Chỉ lãnh đạo Ban được duyệt lớp."))
     previous = course.status
     course.status = to_status
     course.cancel_reason = reason if to_status == CourseStatus.CANCELLED else ""

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.forms import add_failure
 from core.pagination import paginate
 from core.roles import COMMITTEE, Role
-from core.scope import CHANGE, get_for_user, has_role, require_change, require_role
+from core.scope import CHANGE, get_for_user, has_role, require_change, require_role, restrict
 from core.uploads import check_document
 from courses import selectors, services
 from courses.forms import LecturerForm, MaterialForm, TopicForm
-from courses.models import Topic, TopicMaterial
+from courses.models import Session, Topic, TopicMaterial
 from people.models import Lecturer
 
 CATALOG_READERS = COMMITTEE | {Role.SECRETARY, Role.LECTURER}
@@ -173,9 +173,6 @@ def lecturer_detail(request: HttpRequest, lecturer_pk: int) -> HttpResponse:
         lecturer_pk,
     )
     # The history lists only the sessions of classes the viewer may see.
-    from core.scope import restrict
-    from courses.models import Session
-
     visible = restrict(Session.objects.all(), request.user)
     sessions = selectors.lecturer_sessions(lecturer).filter(pk__in=visible.values("pk"))
     is_self = lecturer.user_id is not None and lecturer.user_id == request.user.pk
