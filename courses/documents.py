@@ -56,10 +56,20 @@ def _hours(session: Session) -> str:
     return f"{start:%H:%M} – {end:%H:%M}"
 
 
-def lecturer_affiliation(lecturer: Lecturer) -> str:
-    """ "Chánh Văn phòng, Ban Dân vận Trung ương": position and organisation."""
+def lecturer_affiliation(lecturer: Lecturer, on: datetime.date | None = None) -> str:
+    """ "Chánh Văn phòng, Ban Dân vận Trung ương": position and organisation.
+
+    The organisation is named as it was on `on` (a 2017 programme says "Ban Dân
+    vận Trung ương", not its 2025 name), and left out when the position already
+    names it.
+    """
     person = lecturer.person
-    organization = person.organization.name if person.organization is not None else ""
+    organization = ""
+    if person.organization is not None:
+        org = person.organization
+        organization = org.name_on(on) if on is not None else org.name
+    if organization and fold(organization) in fold(person.position):
+        organization = ""
     return ", ".join(part for part in (person.position, organization) if part)
 
 
@@ -120,7 +130,10 @@ def _session_rows(sessions: Sequence[Session]) -> list[dict[str, Any]]:
             "emphasis": session.kind in _MILESTONES,
             "notes": [_("Địa điểm: %(room)s") % {"room": session.room}] if session.room else [],
             "lecturers": [
-                {"name": lecturer.display_name, "detail": lecturer_affiliation(lecturer)}
+                {
+                    "name": lecturer.display_name,
+                    "detail": lecturer_affiliation(lecturer, session.date),
+                }
                 for lecturer in session.lecturers.all()
             ],
         }

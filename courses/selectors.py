@@ -78,7 +78,9 @@ def course_sessions(course: Course) -> QuerySet[Session]:
     return course.sessions.select_related("topic").prefetch_related(
         Prefetch(
             "lecturers",
-            queryset=Lecturer.objects.select_related("person", "person__organization"),
+            queryset=Lecturer.objects.select_related(
+                "person", "person__organization"
+            ).prefetch_related("person__organization__names"),
         )
     )
 

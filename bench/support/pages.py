@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import Prefetch
 from django.test import Client
 
 from accounts.models import User
 from bench.support.data import Built
-from courses import calendar
+from core.scope import get_for_user
+from courses import calendar, selectors
 from courses.models import Course
 from geo.models import AdminUnit, MapEdition
 from people.models import Lecturer
@@ -146,11 +148,13 @@ def _fetch(sql: str, params: Sequence[Any]) -> Rows:
 
 @dataclass
 class Target:
-    """One page: its URL, the client that asks for it, its raw-SQL anchor and a data check."""
+    """One page: its URL and client, the same data through the selectors and in raw SQL."""
 
     name: str
     url: str
     client: Client
+    # The page's data through the project's selectors (ORM objects, no rendering).
+    orm: Callable[[], object]
     raw: Callable[[], list[Rows]]
     # What the page must show of the raw rows: a short verdict, "ok" or what is missing.
     verify: Callable[[bytes, list[Rows]], str]
@@ -177,25 +181,140 @@ def _busy_month(built: Built, p_index: int) -> datetime.date:
     return per_month.most_common(1)[0][0]
 
 
-def targets(built: Built, admin: User, manager: User, p_index: int) -> list[Target]:
-    """The pages of the issue, for the province's manager, the administrator and the public."""
-    ops = connection.ops
-    province = built.provinces[p_index]
-    territory = manager.territory()
-    assert territory is not None
-    scoped, everything = Scope.of(territory), Scope.of(None)
-    admin_client, manager_client, public = Client(), Client(), Client()
-    admin_client.force_login(admin)
-    manager_client.force_login(manager)
+def _client(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
 
-    def list_raw(scope: Scope) -> Callable[[], list[Rows]]:
-        page_sql, count_sql = LIST_SQL.format(scope=scope.sql), COUNT_SQL.format(scope=scope.sql)
-        return lambda: [_fetch(page_sql, scope.params), _fetch(count_sql, scope.params)]
 
-    def list_verify(content: bytes, rows: list[Rows]) -> str:
+def _class_list(name: str, user: User) -> Target:
+    """The first page of 50 and the count, as `courses.views.course_list` shows them."""
+    scope = Scope.of(user.territory())
+    page_sql, count_sql = LIST_SQL.format(scope=scope.sql), COUNT_SQL.format(scope=scope.sql)
+    courses = selectors.course_list(user=user)
+
+    def verify(content: bytes, rows: list[Rows]) -> str:
         return _check_hrefs(content, [row[0] for row in rows[0]])
 
-    # A class of an old-map district committee: visible through the map succession.
+    return Target(
+        name=name,
+        url="/courses/",
+        client=_client(user),
+        orm=lambda: (list(courses[:50]), courses.count()),
+        raw=lambda: [_fetch(page_sql, scope.params), _fetch(count_sql, scope.params)],
+        verify=verify,
+    )
+
+
+def _class_page(name: str, user: User, course: Course) -> Target:
+    """One class with its programme (topics, lecturers) and guests."""
+    scope = Scope.of(user.territory())
+    course_sql = COURSE_SQL.format(scope=scope.sql)
+    related = Course.objects.select_related(
+        "owner", "owner__territory", "plan", "venue_unit", "cluster"
+    )
+
+    def orm() -> object:
+        found = get_for_user(related, user, course.pk)
+        return found, list(selectors.course_sessions(found)), list(selectors.course_guests(found))
+
+    def raw() -> list[Rows]:
+        return [
+            _fetch(course_sql, (course.pk, *scope.params)),
+            _fetch(PROGRAMME_SQL, (course.pk,)),
+            _fetch(GUESTS_SQL, (course.pk,)),
+        ]
+
+    def verify(content: bytes, rows: list[Rows]) -> str:
+        html = content.decode()
+        missing = [name for name in {str(row[1]) for row in rows[1]} if name not in html]
+        if missing or not rows[0]:
+            return f"MISSING {missing or 'the class'}"
+        return f"{len(rows[1])} sessions ok"
+
+    return Target(name, f"/courses/{course.pk}/", _client(user), orm, raw, verify)
+
+
+def _month(name: str, user: User, first: datetime.date) -> Target:
+    """The classes running in the month grid's weeks and their sessions."""
+    scope = Scope.of(user.territory())
+    start, end = calendar.month_span(first)
+    since, until = calendar.local_bounds(start, end)
+    ops = connection.ops
+    dates = (ops.adapt_datefield_value(end), ops.adapt_datefield_value(start))
+    moments = (ops.adapt_datetimefield_value(until), ops.adapt_datetimefield_value(since))
+    courses_sql = MONTH_COURSES_SQL.format(scope=scope.sql)
+    sessions_sql = MONTH_SESSIONS_SQL.format(scope=scope.sql)
+
+    def orm() -> object:
+        return (
+            list(selectors.courses_between(user=user, start=start, end=end)),
+            list(selectors.sessions_between(user=user, start=since, end=until)),
+        )
+
+    def verify(content: bytes, rows: list[Rows]) -> str:
+        return _check_count(content, 'data-testid="calendar-session"', len(rows[1]))
+
+    return Target(
+        name=name,
+        url=f"/calendar/?month={calendar.iso_month(first)}",
+        client=_client(user),
+        orm=orm,
+        raw=lambda: [
+            _fetch(courses_sql, (*dates, *scope.params)),
+            _fetch(sessions_sql, (*moments, *scope.params)),
+        ],
+        verify=verify,
+    )
+
+
+def _feed_verify(content: bytes, rows: list[Rows]) -> str:
+    return _check_count(content, "BEGIN:VEVENT", len({row[0] for row in rows[1]}))
+
+
+def _lecturer_feed(name: str, lecturer: Lecturer) -> Target:
+    """Every session the lecturer teaches, with the class and all its lecturers."""
+    token = lecturer.feed_token
+    with_people = Lecturer.objects.select_related("person", "person__organization")
+
+    def orm() -> object:
+        found = Lecturer.objects.select_related("person").filter(feed_token=token).first()
+        assert found is not None
+        sessions = selectors.lecturer_sessions(found).prefetch_related(
+            Prefetch("lecturers", queryset=with_people)
+        )
+        return list(sessions.order_by("starts_at", "pk"))
+
+    def raw() -> list[Rows]:
+        found = _fetch(FEED_LECTURER_SQL, (token,))
+        return [found, _fetch(FEED_LECTURER_SESSIONS_SQL, (found[0][0],))]
+
+    return Target(name, f"/feeds/lecturer/{token}.ics", _client(None), orm, raw, _feed_verify)
+
+
+def _course_feed(name: str, course: Course) -> Target:
+    """Every session of one class, with its lecturers."""
+    token = course.feed_token
+
+    def orm() -> object:
+        found = Course.objects.filter(feed_token=token).first()
+        assert found is not None
+        return list(selectors.course_sessions(found).order_by("starts_at", "pk"))
+
+    def raw() -> list[Rows]:
+        found = _fetch(FEED_COURSE_SQL, (token,))
+        return [found, _fetch(PROGRAMME_SQL, (found[0][0],))]
+
+    return Target(name, f"/feeds/course/{token}.ics", _client(None), orm, raw, _feed_verify)
+
+
+def targets(built: Built, admin: User, manager: User, p_index: int) -> list[Target]:
+    """The pages of the issue, for the province's manager, the administrator and the public."""
+    province = built.provinces[p_index]
+    scope = Scope.of(manager.territory())
+    visible = _fetch(COUNT_SQL.format(scope=scope.sql), scope.params)[0][0]
+    # A class of an old-map district committee: the manager sees it through the succession.
     course = (
         Course.objects.filter(owner__in=province.district_orgs, sessions__isnull=False)
         .order_by("-start_date", "pk")
@@ -203,106 +322,15 @@ def targets(built: Built, admin: User, manager: User, p_index: int) -> list[Targ
         .first()
     )
     assert course is not None
-    course_sql = COURSE_SQL.format(scope=scoped.sql)
-
-    def course_raw() -> list[Rows]:
-        return [
-            _fetch(course_sql, (course.pk, *scoped.params)),
-            _fetch(PROGRAMME_SQL, (course.pk,)),
-            _fetch(GUESTS_SQL, (course.pk,)),
-        ]
-
-    def course_verify(content: bytes, rows: list[Rows]) -> str:
-        html = content.decode()
-        names = {str(row[1]) for row in rows[1]}
-        missing = [n for n in names if n not in html]
-        sessions = len(rows[1])
-        return (
-            f"{sessions} sessions ok"
-            if not missing and rows[0]
-            else f"MISSING {missing or 'the class'}"
-        )
-
-    first = _busy_month(built, p_index)
-    start, end = calendar.month_span(first)
-    since, until = calendar.local_bounds(start, end)
-
-    def month_raw(scope: Scope) -> Callable[[], list[Rows]]:
-        courses_sql = MONTH_COURSES_SQL.format(scope=scope.sql)
-        sessions_sql = MONTH_SESSIONS_SQL.format(scope=scope.sql)
-        dates = (ops.adapt_datefield_value(end), ops.adapt_datefield_value(start))
-        moments = (ops.adapt_datetimefield_value(until), ops.adapt_datetimefield_value(since))
-        return lambda: [
-            _fetch(courses_sql, (*dates, *scope.params)),
-            _fetch(sessions_sql, (*moments, *scope.params)),
-        ]
-
-    def month_verify(content: bytes, rows: list[Rows]) -> str:
-        return _check_count(content, 'data-testid="calendar-session"', len(rows[1]))
-
     lecturer = Lecturer.objects.get(pk=province.lecturer_ids[0])
-
-    def lecturer_raw() -> list[Rows]:
-        found = _fetch(FEED_LECTURER_SQL, (lecturer.feed_token,))
-        return [found, _fetch(FEED_LECTURER_SESSIONS_SQL, (found[0][0],))]
-
-    def course_feed_raw() -> list[Rows]:
-        found = _fetch(FEED_COURSE_SQL, (course.feed_token,))
-        return [found, _fetch(PROGRAMME_SQL, (found[0][0],))]
-
-    def feed_verify(content: bytes, rows: list[Rows]) -> str:
-        return _check_count(content, "BEGIN:VEVENT", len({row[0] for row in rows[1]}))
-
-    month = calendar.iso_month(first)
-    visible = _fetch(COUNT_SQL.format(scope=scoped.sql), scoped.params)[0][0]
+    month = _busy_month(built, p_index)
+    label = calendar.iso_month(month)
     return [
-        Target(
-            f"class list, province ({visible:,} visible)",
-            "/courses/",
-            manager_client,
-            list_raw(scoped),
-            list_verify,
-        ),
-        Target(
-            f"class list, admin ({built.courses:,} visible)",
-            "/courses/",
-            admin_client,
-            list_raw(everything),
-            list_verify,
-        ),
-        Target(
-            f"class page #{course.pk}, province",
-            f"/courses/{course.pk}/",
-            manager_client,
-            course_raw,
-            course_verify,
-        ),
-        Target(
-            f"calendar {month}, province",
-            f"/calendar/?month={month}",
-            manager_client,
-            month_raw(scoped),
-            month_verify,
-        ),
-        Target(
-            f"calendar {month}, admin",
-            f"/calendar/?month={month}",
-            admin_client,
-            month_raw(everything),
-            month_verify,
-        ),
-        Target(
-            f"iCal lecturer #{lecturer.pk}",
-            f"/feeds/lecturer/{lecturer.feed_token}.ics",
-            public,
-            lecturer_raw,
-            feed_verify,
-        ),
-        Target(
-            f"iCal class #{course.pk}",
-            f"/feeds/course/{course.feed_token}.ics",
-            public,
-            course_feed_raw,
-            feed_verify,
-        ),
+        _class_list(f"class list, province ({visible:,} visible)", manager),
+        _class_list(f"class list, admin ({built.courses:,} visible)", admin),
+        _class_page(f"class page #{course.pk}, province", manager, course),
+        _month(f"calendar {label}, province", manager, month),
+        _month(f"calendar {label}, admin", admin, month),
+        _lecturer_feed(f"iCal lecturer #{lecturer.pk}", lecturer),
+        _course_feed(f"iCal class #{course.pk}", course),
     ]
