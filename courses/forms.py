@@ -102,6 +102,19 @@ class CourseFilterForm(forms.Form):
         # the units one level below the user's territory.
         self.unit_options = _unit_options(user)
 
+    def _selected(self, name: str) -> Any:
+        if not self.is_bound or not self.is_valid():
+            return None
+        return self.cleaned_data.get(name)
+
+    def selected_topic(self) -> Topic | None:
+        topic: Topic | None = self._selected("topic")
+        return topic
+
+    def selected_lecturer(self) -> Lecturer | None:
+        lecturer: Lecturer | None = self._selected("lecturer")
+        return lecturer
+
     def to_filters(self) -> CourseFilters:
         """The selector's filters; invalid parameters are dropped, not fatal."""
         if not self.is_bound:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.forms import add_failure
 from core.pagination import paginate
-from core.roles import COMMITTEE, Role
+from core.roles import COMMITTEE, COURSE_READERS, Role
 from core.scope import CHANGE, get_for_user, has_role, require_change, require_role, restrict
 from core.uploads import check_document
 from courses import selectors, services
@@ -255,3 +255,23 @@ def lecturer_edit(request: HttpRequest, lecturer_pk: int) -> HttpResponse:
         "cancel_url": lecturer.get_absolute_url(),
     }
     return render(request, "courses/simple_form.html", context)
+
+
+@require_GET
+def topic_options(request: HttpRequest) -> HttpResponse:
+    """<option>s of topics matching ?q= (htmx: a filter's drop-down fills as one types)."""
+    require_role(request.user, CATALOG_READERS | COURSE_READERS)
+    topics = selectors.topic_list(user=request.user, query=request.GET.get("q", "")[:100])
+    options = [(t.pk, t.title) for t in topics[:30]]
+    context = {"options": options, "empty_label": _("Mọi chuyên đề")}
+    return render(request, "courses/_options.html", context)
+
+
+@require_GET
+def lecturer_options(request: HttpRequest) -> HttpResponse:
+    """<option>s of lecturers matching ?q=."""
+    require_role(request.user, COMMITTEE | {Role.SECRETARY} | COURSE_READERS)
+    lecturers = selectors.lecturer_list(user=request.user, query=request.GET.get("q", "")[:100])
+    options = [(lec.pk, lec.display_name) for lec in lecturers[:30]]
+    context = {"options": options, "empty_label": _("Mọi báo cáo viên")}
+    return render(request, "courses/_options.html", context)

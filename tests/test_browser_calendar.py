@@ -7,14 +7,11 @@ calendar-month.png, calendar-week.png and the phone layouts.
 from __future__ import annotations
 
 import datetime
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from core.roles import Role
@@ -22,75 +19,19 @@ from courses import services
 from courses.calendar import add_months
 from courses.models import Course
 from geo.models import AdminUnit
+from tests.browser import browser_context, login, shot
 from tests.conftest import ensure_reference_data
 from tests.course_helpers import make_course, make_lecturer, make_topic
 from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(
-    os.environ.get("ARTIFACTS_DIR", Path(__file__).resolve().parent.parent / "test-artifacts")
-)
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-if not Path(CHROMIUM).exists():  # pragma: no cover - CI installs it; fail loudly there
-    if os.environ.get("CI"):
-        raise RuntimeError(f"Chromium not found at {CHROMIUM}")
-    pytest.skip(f"Chromium not found at {CHROMIUM}", allow_module_level=True)
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-
 
 @pytest.fixture
-def browser_context(live_server: Any, calendar_data: dict[str, Any]) -> Iterator[Any]:
-    # Playwright's sync API runs an event loop in this thread; the ORM calls
-    # the test makes between browser steps are still plain synchronous code.
-    # The data is made before the browser starts (hence `calendar_data` here):
-    # ORM calls made inside Playwright's greenlet open a second database
-    # connection that nobody closes, and PostgreSQL then refuses to drop the
-    # test database at the end of the run.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    requested: list[str] = []
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 860}, locale="en-US"
-        )
-        context.set_default_timeout(15_000)
-        context.on("request", lambda request: requested.append(request.url))
-        yield context
-        context.close()
-        browser.close()
-    # Offices are often offline: every asset (Bootstrap, htmx) comes from this server.
-    foreign = [url for url in requested if not url.startswith(live_server.url)]
-    assert requested and foreign == []
-
-
-@pytest.fixture
-def page(browser_context: Any) -> Any:
-    return browser_context.new_page()
-
-
-def shot(page: Any, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def login(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(settings.DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(re.compile(r"/$"))
+def page(live_server: Any, calendar_data: dict[str, Any]) -> Iterator[Any]:
+    # The data is made before the browser starts (hence `calendar_data` here).
+    with browser_context(live_server.url) as context:
+        yield context.new_page()
 
 
 def _next_weekday(day: datetime.date, weekday: int) -> datetime.date:
@@ -239,8 +180,7 @@ def test_calendar_month_then_week(page: Any, calendar_data: dict[str, Any]) -> N
     page.wait_for_url(re.compile(rf"month={start:%Y-%m}$"))
 
 
-def test_calendar_on_a_phone(browser_context: Any, calendar_data: dict[str, Any]) -> None:
-    page = browser_context.new_page()
+def test_calendar_on_a_phone(page: Any, calendar_data: dict[str, Any]) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     start: datetime.date = calendar_data["start"]
     login(page, "quanly.budang")

@@ -16,9 +16,10 @@ from core.roles import Role
 from courses.models import Course
 from geo.models import AdminUnit
 from planning.models import TrainingPlan
+from tests.browser import login, shot
 from tests.conftest import ensure_reference_data
 from tests.factories import OrganizationFactory, UserFactory
-from tests.test_browser import login, page, shot  # noqa: F401 - the fixture is reused
+from tests.test_browser import page  # noqa: F401 - the fixture is reused
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -248,3 +248,18 @@ def test_unit_filter_finds_classes_held_in_or_training_a_unit(
     assert for_there.title in body and held_there.title not in body
     page = client.get(reverse("courses:course_list")).content.decode()
     assert communes[0].name in page  # the drop-down offers the district's communes
+
+
+def test_filter_drop_downs_fill_from_a_search(member: Any, owner_org: Any) -> None:
+    _with_programme(owner_org, n_sessions=2)
+    client = client_for(member)
+    body = client.get(reverse("courses:topic_options"), {"q": "chuyen de 2"}).content.decode()
+    assert "Chuyên đề 2" in body and "Chuyên đề 1" not in body
+    body = client.get(reverse("courses:lecturer_options"), {"q": "hung"}).content.decode()
+    assert "TS. Nguyễn Văn Hùng" in body
+    # The list page itself no longer renders every topic and lecturer.
+    page = client.get(reverse("courses:course_list")).content.decode()
+    assert "Chuyên đề 2" not in page
+    lecturer = Session.objects.first().lecturers.get()
+    page = client.get(reverse("courses:course_list"), {"lecturer": lecturer.pk}).content.decode()
+    assert f'<option value="{lecturer.pk}" selected>TS. Nguyễn Văn Hùng</option>' in page

@@ -50,6 +50,8 @@ REFERENCE_READS = {"geo:unit_browser", "geo:unit_detail", "geo:unit_picker"}
 # The topic catalogue and the lecturer registry are shared between committees
 # (a central lecturer teaches everywhere); reading them is allowed, changing not.
 SHARED_CATALOGUE_READS = {
+    "courses:topic_options",
+    "courses:lecturer_options",
     "courses:topic_list",
     "courses:lecturer_list",
     "courses:topic_detail",
