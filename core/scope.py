@@ -30,7 +30,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from core.roles import COMMITTEE, Role
-from geo.models import AdminUnit, MapEdition, UnitSuccession
+from geo.models import AdminUnit, MapEdition
 
 VIEW = "view"
 CHANGE = "change"
@@ -64,16 +64,8 @@ def territory_units_q(territory: AdminUnit, lookup: str) -> Q:
     inside = Q(**{f"{prefix}path__startswith": territory.path})
     if territory.edition != MapEdition.CURRENT:
         return inside
-    successor_inside = Q(successor__path__startswith=territory.path)
-    covered = (
-        UnitSuccession.objects.filter(successor_inside)
-        .exclude(
-            predecessor__in=UnitSuccession.objects.exclude(successor_inside).values("predecessor")
-        )
-        .values("predecessor")
-    )
-    key = f"{lookup}__in" if lookup else "pk__in"
-    return inside | Q(**{key: covered})
+    # Old units all of whose successors lie inside (see AdminUnit.covered_path).
+    return inside | Q(**{f"{prefix}covered_path__startswith": territory.path})
 
 
 def _model_roles(model: type[models.Model], action: str) -> frozenset[str]:

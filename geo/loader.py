@@ -168,6 +168,37 @@ def _analyze() -> None:
             cursor.execute(f"ANALYZE {AdminUnit._meta.db_table}, {UnitSuccession._meta.db_table}")
 
 
+def _common_path(paths: list[str]) -> str:
+    """ "/1/75/900/" and "/1/75/901/" -> "/1/75/": the smallest unit holding both."""
+    parts = [p.strip("/").split("/") for p in paths]
+    common: list[str] = []
+    for segments in zip(*parts, strict=False):
+        if len(set(segments)) != 1:
+            break
+        common.append(segments[0])
+    return "/" + "/".join(common) + "/" if common else ""
+
+
+def fill_covered_paths() -> None:
+    """covered_path of every old unit from its successors; villages take their commune's."""
+    successor_paths: dict[int, list[str]] = defaultdict(list)
+    for old_id, new_path in UnitSuccession.objects.values_list("predecessor_id", "successor__path"):
+        successor_paths[old_id].append(new_path)
+    changed = []
+    for unit in AdminUnit.objects.filter(edition=MapEdition.LEGACY).exclude(level=Level.VILLAGE):
+        covered = _common_path(successor_paths.get(unit.pk, []))
+        if unit.covered_path != covered:
+            unit.covered_path = covered
+            changed.append(unit)
+    AdminUnit.objects.bulk_update(changed, ["covered_path"], batch_size=2000)
+    for village in AdminUnit.objects.filter(
+        edition=MapEdition.LEGACY, level=Level.VILLAGE
+    ).select_related("parent"):
+        if village.parent is not None and village.covered_path != village.parent.covered_path:
+            village.covered_path = village.parent.covered_path
+            village.save(update_fields=["covered_path"])
+
+
 def _fill_paths() -> None:
     """path = parent's path + own id, computed in the database level by level."""
     for level in (Level.COUNTRY, Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.VILLAGE):
@@ -254,6 +285,7 @@ def geography_load(progress: Progress | None = None) -> LoadReport:
 
     _fill_paths()
     report.successions = _load_successions(batch, legacy_rows, current_rows)
+    fill_covered_paths()
     _analyze()
     step("Kế thừa cũ → mới", 5, total)
     step("Xong", 6, total)

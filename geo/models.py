@@ -53,6 +53,11 @@ class AdminUnit(models.Model):
         related_name="children",
     )
     path = models.CharField(max_length=100, db_index=True, editable=False)
+    # For a unit of the old map: the path of the smallest unit of today's map that
+    # holds all its successors ("" when none). A territory on today's map covers an
+    # old unit when this starts with the territory's path — one indexed prefix test
+    # instead of a subquery over every succession.
+    covered_path = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)

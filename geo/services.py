@@ -34,6 +34,7 @@ def village_create(*, actor: Any, commune: AdminUnit, unit_type: str, name: str)
         name=full_name,
         short_name=short_name,
         parent=commune,
+        covered_path=commune.covered_path,
         valid_from=commune.valid_from,
         valid_to=commune.valid_to,
         name_folded=fold(full_name),

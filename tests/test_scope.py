@@ -8,7 +8,7 @@ from django.http import Http404
 
 from accounts.models import User
 from core.roles import Role
-from core.scope import CHANGE, get_for_user, restrict, territory_allowed
+from core.scope import CHANGE, get_for_user, restrict, territory_allowed, territory_units_q
 from geo.models import AdminUnit
 from orgs.models import Organization
 from tests.factories import OrganizationFactory, UserFactory
@@ -90,3 +90,23 @@ def test_territory_allowed(owner: Any, bu_dang: AdminUnit, loc_ninh: AdminUnit) 
     assert territory_allowed(owner, bu_dang.children.first())
     assert not territory_allowed(owner, loc_ninh)
     assert not territory_allowed(owner, None)
+
+
+def test_covered_path_is_the_smallest_current_unit_holding_all_successors(
+    binh_phuoc: AdminUnit, bu_dang: AdminUnit, dong_nai: AdminUnit
+) -> None:
+    assert binh_phuoc.covered_path == dong_nai.path
+    assert bu_dang.covered_path == dong_nai.path  # its communes went to several new communes
+    commune = bu_dang.children.order_by("sort_key").first()
+    successors = list(commune.successors.all())
+    if len(successors) == 1:
+        assert commune.covered_path == successors[0].path
+    # A commune of today's Đồng Nai covers an old commune that went wholly into it,
+    # but not the old district split among several communes.
+    new_commune = successors[0]
+    units = AdminUnit.objects.filter(territory_units_q(new_commune, ""))
+    assert bu_dang not in units
+    assert all(
+        u.covered_path.startswith(new_commune.path) or u.path.startswith(new_commune.path)
+        for u in units
+    )
