@@ -137,12 +137,19 @@ def territory_allowed(user: Any, unit: AdminUnit | None) -> bool:
     return units_in_scope(user).filter(pk=unit.pk).exists()
 
 
+def may_change(user: Any, obj: models.Model) -> bool:
+    """May `user` change `obj`? No query when the role alone decides."""
+    if _is_admin(user):
+        return True
+    if not has_role(user, _model_roles(type(obj), CHANGE)):
+        return False
+    manager = type(obj)._default_manager
+    return restrict(manager.all(), user, CHANGE).filter(pk=obj.pk).exists()
+
+
 def require_change(user: Any, obj: models.Model) -> None:
     """For services: refuse unless `user` may change `obj` (None: system, allowed)."""
-    if user is None:
-        return
-    manager = type(obj)._default_manager
-    if not restrict(manager.all(), user, CHANGE).filter(pk=obj.pk).exists():
+    if user is not None and not may_change(user, obj):
         raise PermissionDenied(_("Bạn không có quyền thay đổi mục này."))
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.forms import add_failure
 from core.pagination import paginate
 from core.roles import COMMITTEE, COURSE_READERS
-from core.scope import CHANGE, VIEW, get_for_user, has_role, require_role, restrict
+from core.scope import CHANGE, VIEW, get_for_user, has_role, may_change, require_role, restrict
 from courses import selectors, services
 from courses.forms import (
     CloneForm,
@@ -55,7 +55,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def course_detail(request: HttpRequest, course_pk: int) -> HttpResponse:
     course = _course(request, course_pk)
-    can_change = restrict(Course.objects.all(), request.user, CHANGE).filter(pk=course.pk).exists()
+    can_change = may_change(request.user, course)
     sessions = list(selectors.course_sessions(course))
     context = {
         "course": course,

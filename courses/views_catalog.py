@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.forms import add_failure
 from core.pagination import paginate
 from core.roles import COMMITTEE, COURSE_READERS, Role
-from core.scope import CHANGE, get_for_user, has_role, require_change, require_role, restrict
+from core.scope import CHANGE, get_for_user, has_role, may_change, require_role, restrict
 from core.uploads import check_document
 from courses import selectors, services
 from courses.forms import LecturerForm, MaterialForm, TopicForm
@@ -40,7 +40,7 @@ def topic_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def topic_detail(request: HttpRequest, topic_pk: int) -> HttpResponse:
     topic = get_for_user(Topic.objects.select_related("owner"), request.user, topic_pk)
-    can_change = has_role(request.user, COMMITTEE) and _may_change(request, topic)
+    can_change = may_change(request.user, topic)
     context = {
         "topic": topic,
         "materials": topic.materials.all(),
@@ -49,14 +49,6 @@ def topic_detail(request: HttpRequest, topic_pk: int) -> HttpResponse:
         "material_form": MaterialForm() if can_change else None,
     }
     return render(request, "courses/topic_detail.html", context)
-
-
-def _may_change(request: HttpRequest, topic: Topic) -> bool:
-    try:
-        require_change(request.user, topic)
-    except PermissionDenied:
-        return False
-    return True
 
 
 @require_http_methods(["GET", "POST"])

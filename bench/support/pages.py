@@ -32,19 +32,9 @@ from people.models import Lecturer
 Rows = list[tuple[Any, ...]]
 
 # The scope of a committee on today's map, by hand: its units by path prefix, and
-# the old units all of whose successors lie inside it (core.scope.territory_units_q).
-SCOPE_SQL = """(
-    t.path LIKE %s
-    OR o.territory_id IN (
-        SELECT su.predecessor_id FROM geo_unitsuccession su
-        JOIN geo_adminunit sa ON sa.id = su.successor_id
-        WHERE sa.path LIKE %s AND su.predecessor_id NOT IN (
-            SELECT sx.predecessor_id FROM geo_unitsuccession sx
-            JOIN geo_adminunit sb ON sb.id = sx.successor_id
-            WHERE NOT (sb.path LIKE %s)
-        )
-    )
-)"""
+# the old units all of whose successors lie inside it (geo.AdminUnit.covered_path,
+# as core.scope.territory_units_q reads it).
+SCOPE_SQL = "(t.path LIKE %s OR t.covered_path LIKE %s)"
 
 LIST_SQL = """
 SELECT c.*, o.*, v.*, p.*
@@ -137,7 +127,7 @@ class Scope:
         prefix = f"{territory.path}%"
         if territory.edition != MapEdition.CURRENT:
             return cls("t.path LIKE %s", (prefix,))
-        return cls(SCOPE_SQL, (prefix, prefix, prefix))
+        return cls(SCOPE_SQL, (prefix, prefix))
 
 
 def _fetch(sql: str, params: Sequence[Any]) -> Rows:
