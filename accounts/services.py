@@ -94,7 +94,7 @@ def user_update(
     roles = list(roles)
     if not restrict(User.objects, actor, CHANGE).filter(pk=user.pk).exists():
         raise PermissionDenied(_("Bạn không có quyền sửa tài khoản này."))
-    if user.is_superuser and not has_role(actor, {Role.ADMIN}):
+    if Role.ADMIN in user.role_set() and not has_role(actor, {Role.ADMIN}):
         raise PermissionDenied(_("Chỉ quản trị hệ thống được sửa tài khoản quản trị."))
     # Roles the actor could not grant stay as they were rather than vanish silently.
     stored = set(user.roles.values_list("role", flat=True))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 
@@ -21,3 +23,12 @@ def add_failure(form: Form, exc: ValidationError | PermissionDenied) -> None:
         form.add_error(None, str(exc))
     else:
         add_service_errors(form, exc)
+
+
+_ID_RE = re.compile(r"[0-9]{1,12}")
+
+
+def parse_id(value: object) -> int | None:
+    """An id from a query string or form: ASCII digits only ("²".isdigit() is True)."""
+    text = str(value) if value is not None else ""
+    return int(text) if _ID_RE.fullmatch(text) else None

@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import parse_id
 from core.scope import VIEW, restrict, units_in_scope
 from courses.models import (
+    Course,
     CourseKind,
     CourseLevel,
     CourseStatus,
@@ -170,8 +172,12 @@ class CourseForm(forms.Form):
         queryset=AdminUnit.objects.none(),
         error_messages={"invalid_choice": _("Địa bàn không tồn tại hoặc ngoài phạm vi của bạn.")},
     )
-    capacity = forms.IntegerField(label=_("Số học viên dự kiến"), min_value=0, initial=0)
-    trainee_count = forms.IntegerField(label=_("Số học viên thực tế"), min_value=0, required=False)
+    capacity = forms.IntegerField(
+        label=_("Số học viên dự kiến"), min_value=0, max_value=1_000_000, initial=0
+    )
+    trainee_count = forms.IntegerField(
+        label=_("Số học viên thực tế"), min_value=0, max_value=1_000_000, required=False
+    )
     audience = forms.ModelMultipleChoiceField(
         label=_("Đối tượng"),
         required=False,
@@ -185,12 +191,25 @@ class CourseForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, instance: Course | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         _set_queryset(self, "owner", _committees(user).order_by("sort_key"))
-        organizations = restrict(Organization.objects.all(), user, VIEW).order_by("sort_key")
-        _set_queryset(self, "co_organizers", organizations)
-        _set_queryset(self, "plan", restrict(TrainingPlan.objects.all(), user, VIEW))
+        # Links the editor cannot see (the province's plan, the province Front as
+        # co-organiser) stay offered, so saving does not silently drop them.
+        kept_orgs = Q(pk__in=instance.co_organizers.values("pk")) if instance else Q(pk__in=[])
+        kept_plan = Q(pk=instance.plan_id) if instance and instance.plan_id else Q(pk__in=[])
+        visible_orgs = restrict(Organization.objects.all(), user, VIEW).values("pk")
+        _set_queryset(
+            self,
+            "co_organizers",
+            Organization.objects.filter(Q(pk__in=visible_orgs) | kept_orgs).order_by("sort_key"),
+        )
+        visible_plans = restrict(TrainingPlan.objects.all(), user, VIEW).values("pk")
+        _set_queryset(
+            self, "plan", TrainingPlan.objects.filter(Q(pk__in=visible_plans) | kept_plan)
+        )
         in_scope = units_in_scope(user).exclude(level=Level.VILLAGE)
         _set_queryset(self, "venue_unit", in_scope)
         _set_queryset(self, "catchment_units", in_scope)
@@ -204,25 +223,26 @@ class CourseForm(forms.Form):
 
     def catchment_choices(self) -> QuerySet[AdminUnit]:
         """Units offered as checkboxes: the owner's territory's children (and those chosen)."""
-        owner = str(self.data.get("owner") or self.initial.get("owner") or "")
+        owner = parse_id(self.data.get("owner") or self.initial.get("owner"))
         units = AdminUnit.objects.none()
         organization = (
-            Organization.objects.filter(pk=int(owner)).select_related("territory").first()
-            if owner.isdigit()
+            Organization.objects.filter(pk=owner).select_related("territory").first()
+            if owner is not None
             else None
         )
         if organization is not None:
             units = organization.territory.children.exclude(level=Level.VILLAGE)
         chosen = self["catchment_units"].value() or []
         return (
-            units | AdminUnit.objects.filter(pk__in=[c for c in chosen if str(c).isdigit()])
+            units
+            | AdminUnit.objects.filter(pk__in=[i for i in map(parse_id, chosen) if i is not None])
         ).order_by("sort_key")
 
     def selected_venue_unit(self) -> AdminUnit | None:
-        value = str(self["venue_unit"].value() or "")
-        if not value.isdigit():
+        value = parse_id(self["venue_unit"].value())
+        if value is None:
             return None
-        return AdminUnit.objects.filter(pk=int(value)).select_related("parent").first()
+        return AdminUnit.objects.filter(pk=value).select_related("parent").first()
 
 
 class TransitionForm(forms.Form):
@@ -312,13 +332,17 @@ class LecturerForm(forms.Form):
         label=_("Chuyên đề giảng dạy"), required=False, queryset=Topic.objects.none()
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, instance: Lecturer | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         _set_queryset(self, "owner", _committees(user).order_by("sort_key"))
+        kept = instance.person.organization_id if instance else None
+        visible = restrict(Organization.objects.all(), user, VIEW).values("pk")
         _set_queryset(
             self,
             "organization",
-            restrict(Organization.objects.all(), user, VIEW).order_by("sort_key"),
+            Organization.objects.filter(Q(pk__in=visible) | Q(pk=kept)).order_by("sort_key"),
         )
         _set_queryset(
             self, "topics", restrict(Topic.objects.all(), user, VIEW).order_by("sort_key")

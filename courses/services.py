@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.roles import MANAGERS
-from core.scope import has_role, require_change, require_owner_in_scope
+from core.scope import (
+    has_role,
+    require_change,
+    require_owner_in_scope,
+    restrict,
+    territory_units_q,
+)
 from core.text import fold, normalize_text, sort_key
 from core.tokens import new_token
 from courses.models import (
@@ -205,6 +211,26 @@ def _apply(course: Course, data: CourseData) -> None:
         raise ValidationError({"plan": _("Kế hoạch này không thuộc đơn vị tổ chức lớp.")})
 
 
+def _check_units(data: CourseData) -> None:
+    """The venue and the catchment units lie inside the organiser's territory."""
+    units = [u for u in (data.venue_unit, *data.catchment_units) if u is not None]
+    if not units:
+        return
+    inside = set(
+        AdminUnit.objects.filter(territory_units_q(data.owner.territory, ""))
+        .filter(pk__in=[u.pk for u in units])
+        .values_list("pk", flat=True)
+    )
+    outside = [u.name for u in units if u.pk not in inside]
+    if outside:
+        raise ValidationError(
+            {
+                "catchment_units": _("Ngoài địa bàn của đơn vị tổ chức: %(units)s.")
+                % {"units": ", ".join(outside)}
+            }
+        )
+
+
 def _set_relations(course: Course, data: CourseData) -> None:
     course.co_organizers.set(list(data.co_organizers))
     course.audience.set(list(data.audience))
@@ -222,6 +248,7 @@ def course_create(*, actor: Any, data: CourseData, cluster: CourseCluster | None
         feed_token=new_token(), created_by=actor if getattr(actor, "pk", None) else None
     )
     _apply(course, data)
+    _check_units(data)
     course.cluster = cluster
     course.full_clean()
     course.save()
@@ -238,6 +265,7 @@ def course_update(*, actor: Any, course: Course, data: CourseData) -> Course:
     if data.owner.pk != course.owner_id:
         require_owner_in_scope(actor, data.owner)
     _apply(course, data)
+    _check_units(data)
     course.full_clean()
     outside = _sessions_outside(course)
     if outside:
@@ -405,11 +433,26 @@ def session_times(
 
 
 def _location_key(course: Course, room: str) -> str:
+    """The place of a session: venue unit, venue text and room ("" without a room).
+
+    The unit keeps "Hội trường Huyện ủy / P1" of two districts apart.
+    """
     room = normalize_text(room)
-    return fold(f"{course.venue}|{room}") if room else ""
+    return fold(f"{course.venue_unit_id or ''}|{course.venue}|{room}") if room else ""
 
 
-def _check_session(session: Session, lecturers: Sequence[Lecturer]) -> None:
+def _visible_to(actor: Any, course_id: int) -> bool:
+    """Whether a clash may name the other class: only when the actor may see it."""
+    if actor is None:
+        return True
+    return restrict(Course.objects.all(), actor).filter(pk=course_id).exists()
+
+
+def _when(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
+
+
+def _check_session(actor: Any, session: Session, lecturers: Sequence[Lecturer]) -> None:
     course = session.course
     errors: dict[str, list[str]] = {}
     if not course.start_date <= session.date <= course.end_date:
@@ -429,16 +472,18 @@ def _check_session(session: Session, lecturers: Sequence[Lecturer]) -> None:
     if session.location_key:
         clash = overlapping.filter(location_key=session.location_key).first()
         if clash is not None:
-            raise ValidationError(
-                {
-                    "room": _("Phòng “%(room)s” đã có buổi “%(other)s” lúc %(time)s.")
-                    % {
-                        "room": clash.room,
-                        "other": clash.label,
-                        "time": timezone.localtime(clash.starts_at).strftime("%H:%M %d/%m/%Y"),
-                    }
+            if _visible_to(actor, clash.course_id):
+                message = _("Phòng “%(room)s” đã có buổi “%(other)s” lúc %(time)s.") % {
+                    "room": clash.room,
+                    "other": clash.label,
+                    "time": _when(clash.starts_at),
                 }
-            )
+            else:
+                message = _("Phòng “%(room)s” đã có lịch của đơn vị khác lúc %(time)s.") % {
+                    "room": clash.room,
+                    "time": _when(clash.starts_at),
+                }
+            raise ValidationError({"room": message})
     for lecturer in lecturers:
         busy = (
             SessionLecturer.objects.filter(
@@ -449,24 +494,27 @@ def _check_session(session: Session, lecturers: Sequence[Lecturer]) -> None:
             .first()
         )
         if busy is not None:
-            other = Session.objects.select_related("course").get(pk=busy.session_id)
-            raise ValidationError(
-                {
-                    "lecturers": _(
-                        "%(name)s đã giảng buổi “%(other)s” của lớp “%(course)s” lúc %(time)s."
-                    )
-                    % {
-                        "name": lecturer.display_name,
-                        "other": other.label,
-                        "course": other.course.title,
-                        "time": timezone.localtime(other.starts_at).strftime("%H:%M %d/%m/%Y"),
-                    }
+            other = Session.objects.select_related("course", "topic").get(pk=busy.session_id)
+            if _visible_to(actor, other.course_id):
+                message = _(
+                    "%(name)s đã giảng buổi “%(other)s” của lớp “%(course)s” lúc %(time)s."
+                ) % {
+                    "name": lecturer.display_name,
+                    "other": other.label,
+                    "course": other.course.title,
+                    "time": _when(other.starts_at),
                 }
-            )
+            else:
+                # Another territory's class: say that the lecturer is busy, not where.
+                message = _("%(name)s đã có lịch giảng ở đơn vị khác lúc %(time)s.") % {
+                    "name": lecturer.display_name,
+                    "time": _when(other.starts_at),
+                }
+            raise ValidationError({"lecturers": message})
 
 
-def _save_session(session: Session, lecturers: Sequence[Lecturer]) -> Session:
-    _check_session(session, lecturers)
+def _save_session(actor: Any, session: Session, lecturers: Sequence[Lecturer]) -> Session:
+    _check_session(actor, session, lecturers)
     session.full_clean(exclude=["course"])
     try:
         with transaction.atomic():
@@ -522,7 +570,7 @@ def session_create(
         room=normalize_text(room),
         location_key=_location_key(course, room),
     )
-    return _save_session(session, lecturers)
+    return _save_session(actor, session, lecturers)
 
 
 @transaction.atomic
@@ -538,7 +586,7 @@ def session_update(*, actor: Any, session: Session, **fields: Any) -> Session:
     session.location_key = _location_key(session.course, session.room)
     if lecturers is None:
         lecturers = list(session.lecturers.all())
-    return _save_session(session, lecturers)
+    return _save_session(actor, session, lecturers)
 
 
 def session_delete(*, actor: Any, session: Session) -> None:
@@ -549,6 +597,7 @@ def session_delete(*, actor: Any, session: Session) -> None:
 # --- guests ---------------------------------------------------------------------------
 
 
+@transaction.atomic
 def guest_add(
     *,
     actor: Any,
@@ -561,6 +610,8 @@ def guest_add(
     gives_closing_speech: bool = False,
 ) -> CourseGuest:
     require_change(actor, course)
+    # One writer at a time per class: the order number and the single opening speaker.
+    course = Course.objects.select_for_update().get(pk=course.pk)
     if gives_opening_speech and course.guests.filter(gives_opening_speech=True).exists():
         raise ValidationError({"gives_opening_speech": _("Lớp đã có người phát biểu khai giảng.")})
     guest = CourseGuest(

@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.forms import add_failure
+from core.forms import add_failure, parse_id
 from core.pagination import paginate
-from core.roles import COMMITTEE, COURSE_READERS
+from core.roles import COMMITTEE, COURSE_READERS, MANAGERS
 from core.scope import CHANGE, VIEW, get_for_user, has_role, may_change, require_role, restrict
 from courses import selectors, services
 from courses.forms import (
@@ -65,12 +65,23 @@ def course_detail(request: HttpRequest, course_pk: int) -> HttpResponse:
         "audience": course.audience.all(),
         "catchment": course.catchment_units.all(),
         "history": course.status_changes.select_related("changed_by"),
-        "cluster_siblings": course.cluster.courses.exclude(pk=course.pk).order_by("start_date")
-        if course.cluster is not None
+        "cluster_siblings": restrict(
+            Course.objects.filter(cluster_id=course.cluster_id).exclude(pk=course.pk), request.user
+        ).order_by("start_date")
+        if course.cluster_id
         else [],
+        "source": restrict(Course.objects.filter(pk=course.source_id), request.user).first()
+        if course.source_id
+        else None,
         "can_change": can_change,
         "transition_form": TransitionForm() if can_change else None,
-        "next_statuses": [CourseStatus(s) for s in course.next_statuses()] if can_change else [],
+        "next_statuses": [
+            CourseStatus(s)
+            for s in course.next_statuses()
+            if s != CourseStatus.APPROVED or has_role(request.user, MANAGERS)
+        ]
+        if can_change
+        else [],
     }
     return render(request, "courses/course_detail.html", context)
 
@@ -99,8 +110,8 @@ def _course_data(form: CourseForm) -> services.CourseData:
 def course_create(request: HttpRequest) -> HttpResponse:
     require_role(request.user, COMMITTEE)
     initial: dict[str, Any] = {}
-    if request.GET.get("plan", "").isdigit():
-        initial["plan"] = int(request.GET["plan"])
+    if parse_id(request.GET.get("plan")) is not None:
+        initial["plan"] = parse_id(request.GET.get("plan"))
     user_org = getattr(request.user, "organization", None)
     if user_org is not None and user_org.kind == OrganizationKind.COMMITTEE:
         initial["owner"] = user_org.pk
@@ -135,7 +146,7 @@ def course_edit(request: HttpRequest, course_pk: int) -> HttpResponse:
         "audience": [c.pk for c in course.audience.all()],
         "catchment_units": [u.pk for u in course.catchment_units.all()],
     }
-    form = CourseForm(request.POST or None, initial=initial, user=request.user)
+    form = CourseForm(request.POST or None, initial=initial, user=request.user, instance=course)
     if request.method == "POST" and form.is_valid():
         try:
             services.course_update(actor=request.user, course=course, data=_course_data(form))
@@ -161,6 +172,8 @@ def course_transition(request: HttpRequest, course_pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
         else:
             messages.success(request, _("Đã chuyển trạng thái lớp."))
     else:
@@ -206,12 +219,13 @@ def cluster_create(request: HttpRequest) -> HttpResponse:
     owner_pk = str(
         request.POST.get("owner") or request.GET.get("owner") or form.initial.get("owner") or ""
     )
+    owner_id = parse_id(owner_pk)
     owner = (
         restrict(Organization.objects.all(), request.user)
         .select_related("territory")
-        .filter(pk=int(owner_pk))
+        .filter(pk=owner_id)
         .first()
-        if owner_pk.isdigit()
+        if owner_id is not None
         else None
     )
     units = (
@@ -220,7 +234,7 @@ def cluster_create(request: HttpRequest) -> HttpResponse:
         else []
     )
     count_raw = request.POST.get("count") or request.GET.get("count") or "5"
-    count = min(max(int(count_raw), 2), 20) if count_raw.isdigit() else 5
+    count = min(max(parse_id(count_raw) or 5, 2), 20)
     errors: list[str] = []
     parts_input = [
         {
@@ -262,8 +276,8 @@ def cluster_create(request: HttpRequest) -> HttpResponse:
 
 def _owner_initial(request: HttpRequest) -> dict[str, Any]:
     user_org = getattr(request.user, "organization", None)
-    if request.GET.get("owner", "").isdigit():
-        return {"owner": int(request.GET["owner"])}
+    if parse_id(request.GET.get("owner")) is not None:
+        return {"owner": parse_id(request.GET.get("owner"))}
     if user_org is not None and user_org.kind == OrganizationKind.COMMITTEE:
         return {"owner": user_org.pk}
     return {}
@@ -280,9 +294,9 @@ def _cluster_parts(
     parts: list[services.ClusterPart] = []
     by_index: dict[int, list[AdminUnit]] = {}
     for unit in units:
-        value = assignment.get(unit.pk, "")
-        if value.isdigit() and 1 <= int(value) <= len(parts_input):
-            by_index.setdefault(int(value), []).append(unit)
+        index = parse_id(assignment.get(unit.pk, ""))
+        if index is not None and 1 <= index <= len(parts_input):
+            by_index.setdefault(index, []).append(unit)
     unit_by_pk = {u.pk: u for u in units}
     for part in parts_input:
         i = part["index"]
@@ -294,9 +308,7 @@ def _cluster_parts(
             continue
         if start > end:
             errors.append(_("Lớp %(i)d: ngày kết thúc trước ngày bắt đầu.") % {"i": i})
-        venue_unit = (
-            unit_by_pk.get(int(part["venue_unit"])) if part["venue_unit"].isdigit() else None
-        )
+        venue_unit = unit_by_pk.get(parse_id(part["venue_unit"]) or 0)
         parts.append(
             services.ClusterPart(
                 venue=part["venue"],

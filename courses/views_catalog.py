@@ -173,7 +173,8 @@ def lecturer_detail(request: HttpRequest, lecturer_pk: int) -> HttpResponse:
         "topics": lecturer.topics.all(),
         "sessions": paginate(request, sessions, per_page=50),
         "can_change": has_role(request.user, COMMITTEE),
-        "show_feed": is_self or has_role(request.user, COMMITTEE),
+        # The feed lists every session, in every territory: only its owner gets the link.
+        "show_feed": is_self or has_role(request.user, {Role.ADMIN}),
     }
     return render(request, "courses/lecturer_detail.html", context)
 
@@ -228,7 +229,7 @@ def lecturer_edit(request: HttpRequest, lecturer_pk: int) -> HttpResponse:
         "email": person.email,
         "topics": [t.pk for t in lecturer.topics.all()],
     }
-    form = LecturerForm(request.POST or None, initial=initial, user=request.user)
+    form = LecturerForm(request.POST or None, initial=initial, user=request.user, instance=lecturer)
     form.fields["owner"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:

@@ -38,7 +38,7 @@ def unit_search(
     for word in clean_query(query):
         # A number may be an official code ("70") or part of a name ("Phường 5").
         match = Q(name_folded__contains=word)
-        if word.isdigit():
+        if word.isascii() and word.isdigit():
             match |= Q(code=word)
         units = units.filter(match)
     if edition in MapEdition.values:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.forms import parse_id
 from core.http import HtmxHttpRequest
 from core.pagination import paginate
 from core.roles import COMMITTEE
@@ -42,7 +43,7 @@ def unit_browser(request: HtmxHttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "error": error,
-        "searched_code": query if query.isdigit() else "",
+        "searched_code": query if parse_id(query) is not None else "",
     }
     template = "geo/_unit_results.html" if request.htmx else "geo/unit_browser.html"
     return render(request, template, context, status=400 if error else 200)

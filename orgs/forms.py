@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import parse_id
 from core.scope import VIEW, restrict, units_in_scope
 from geo.models import AdminUnit, Level
 from orgs.models import Organization, OrganizationKind
@@ -52,8 +53,8 @@ class OrganizationForm(forms.Form):
 
     def selected_territory(self) -> AdminUnit | None:
         """The unit currently chosen, to show as the checked option of the picker."""
-        value = self["territory"].value()
-        if not value or not str(value).isdigit():
+        value = parse_id(self["territory"].value())
+        if value is None:
             return None
         field = self.fields["territory"]
         assert isinstance(field, forms.ModelChoiceField)

@@ -9,6 +9,9 @@ from core.scope import VIEW, restrict
 from orgs.models import Organization, OrganizationKind
 from people.models import TraineeCategory
 
+# Trainee counts: generous for a national plan, far below the database's limit.
+MAX_PEOPLE = 10_000_000
+
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 
 
@@ -21,7 +24,9 @@ class PlanForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=1945, max_value=2100)
     issue_date = forms.DateField(label=_("Ngày ban hành"), widget=DATE_WIDGET)
     title = forms.CharField(label=_("Trích yếu"), max_length=500)
-    classes_target = forms.IntegerField(label=_("Số lớp kế hoạch"), min_value=0, initial=0)
+    classes_target = forms.IntegerField(
+        label=_("Số lớp kế hoạch"), min_value=0, max_value=100_000, initial=0
+    )
     budget = forms.DecimalField(
         label=_("Kinh phí (đồng)"), required=False, min_value=0, max_digits=15, decimal_places=0
     )
@@ -29,7 +34,9 @@ class PlanForm(forms.Form):
     notes = forms.CharField(
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    target_total = forms.IntegerField(label=_("Tổng số học viên"), min_value=0, required=False)
+    target_total = forms.IntegerField(
+        label=_("Tổng số học viên"), min_value=0, max_value=MAX_PEOPLE, required=False
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -41,7 +48,7 @@ class PlanForm(forms.Form):
         self.categories = list(TraineeCategory.objects.filter(is_active=True))
         for category in self.categories:
             self.fields[f"target_{category.pk}"] = forms.IntegerField(
-                label=category.name, min_value=0, required=False
+                label=category.name, min_value=0, max_value=MAX_PEOPLE, required=False
             )
 
     def category_fields(self) -> list[forms.BoundField]:

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.forms import add_service_errors
+from core.forms import add_service_errors, parse_id
 from core.pagination import paginate
 from core.roles import COMMITTEE, Role
 from core.scope import CHANGE, get_for_user, has_role, require_role
@@ -34,7 +34,8 @@ FIELDS = (
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 6 else None
+    number = parse_id(value)
+    return number if number is not None and number < 10_000 else None
 
 
 @require_GET

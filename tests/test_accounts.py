@@ -168,3 +168,16 @@ def test_outsider_cannot_edit_a_user_of_another_territory(outsider: Any, member:
     assert response.status_code == 404
     member.refresh_from_db()
     assert member.full_name != "Hacked"
+
+
+def test_manager_cannot_lock_an_administrator(owner: Any, owner_org: Any) -> None:
+    from tests.factories import UserFactory
+
+    administrator = UserFactory(username="quantri", organization=owner_org, roles=[Role.ADMIN])
+    response = client_for(owner).post(
+        reverse("accounts:user_edit", args=[administrator.pk]),
+        {"full_name": "X", "organization": owner_org.pk, "roles": [Role.ADMIN]},
+    )
+    assert response.status_code == 200
+    administrator.refresh_from_db()
+    assert administrator.is_active

@@ -254,3 +254,46 @@ def test_update_refuses_dates_that_strand_sessions(owner: Any, owner_org: Any) -
     assert "nằm ngoài thời gian mới" in str(excinfo.value)
     course.refresh_from_db()
     assert course.end_date == D(2022, 5, 27)
+
+
+def test_clash_with_another_territory_does_not_name_its_class(
+    owner_org: Any, outsider_org: Any, outsider: Any
+) -> None:
+    lecturer = make_lecturer(owner_org)
+    topic = make_topic(owner_org)
+    _session(
+        make_course(owner_org, title="Lớp bí mật Bù Đăng"),
+        D(2022, 5, 25),
+        topic=topic,
+        lecturers=[lecturer],
+    )
+    theirs = make_course(outsider_org, title="Lớp Lộc Ninh")
+    with pytest.raises(ValidationError) as excinfo:
+        services.session_create(
+            actor=outsider,
+            course=theirs,
+            date=D(2022, 5, 25),
+            half_day="morning",
+            kind="lecture",
+            topic=topic,
+            lecturers=[lecturer],
+        )
+    message = str(excinfo.value)
+    assert "đã có lịch giảng ở đơn vị khác lúc 07:30 25/05/2022" in message
+    assert "Bù Đăng" not in message
+
+
+def test_units_outside_the_organiser_are_refused(owner_org: Any, loc_ninh: AdminUnit) -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        make_course(owner_org, catchment_units=[loc_ninh])
+    assert "Ngoài địa bàn của đơn vị tổ chức: Huyện Lộc Ninh" in str(excinfo.value)
+    assert not Course.objects.exists()
+
+
+def test_same_room_name_in_two_districts_is_two_rooms(
+    owner_org: Any, outsider_org: Any, bu_dang: AdminUnit, loc_ninh: AdminUnit
+) -> None:
+    ours = make_course(owner_org, venue="Hội trường Huyện ủy", venue_unit=bu_dang)
+    theirs = make_course(outsider_org, venue="Hội trường Huyện ủy", venue_unit=loc_ninh)
+    _session(ours, D(2022, 5, 25), kind="opening", room="P1")
+    _session(theirs, D(2022, 5, 25), kind="opening", room="P1")

@@ -263,3 +263,60 @@ def test_filter_drop_downs_fill_from_a_search(member: Any, owner_org: Any) -> No
     lecturer = Session.objects.first().lecturers.get()
     page = client.get(reverse("courses:course_list"), {"lecturer": lecturer.pk}).content.decode()
     assert f'<option value="{lecturer.pk}" selected>TS. Nguyễn Văn Hùng</option>' in page
+
+
+def test_district_edit_keeps_the_provinces_plan_and_partners(
+    member: Any, owner_org: Any, province_org: Any
+) -> None:
+    from planning.services import plan_create
+
+    plan = plan_create(
+        actor=None,
+        issuer=province_org,
+        number="15",
+        symbol="KH/BDVTU",
+        year=2022,
+        issue_date=D(2022, 1, 5),
+        title="Kế hoạch của tỉnh",
+    )
+    course = make_course(owner_org, plan=plan, co_organizers=[province_org])
+    response = client_for(member).post(
+        reverse("courses:course_edit", args=[course.pk]),
+        {
+            "kind": "training",
+            "title": "Tên mới",
+            "owner": owner_org.pk,
+            "plan": plan.pk,
+            "co_organizers": [province_org.pk],
+            "start_date": "25/05/2022",
+            "end_date": "27/05/2022",
+            "capacity": 59,
+        },
+    )
+    assert response.status_code == 302
+    course.refresh_from_db()
+    assert course.title == "Tên mới" and course.plan == plan
+    assert list(course.co_organizers.all()) == [province_org]
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "99999999999999999999"])
+def test_odd_digits_are_not_a_crash(member: Any, value: str) -> None:
+    client = client_for(member)
+    assert client.get(reverse("courses:course_create"), {"plan": value}).status_code == 200
+    assert (
+        client.get(reverse("courses:cluster_create"), {"owner": value, "count": value}).status_code
+        == 200
+    )
+    assert client.get(reverse("planning:plan_list"), {"year": value}).status_code == 200
+
+
+def test_staff_asking_for_approval_gets_a_message(member: Any, owner_org: Any) -> None:
+    course = make_course(owner_org)
+    response = client_for(member).post(
+        reverse("courses:course_transition", args=[course.pk]),
+        {"to_status": "approved"},
+        follow=True,
+    )
+    assert "Chỉ lãnh đạo Ban được duyệt lớp" in response.content.decode()
+    course.refresh_from_db()
+    assert course.status == "draft"

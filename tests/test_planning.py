@@ -60,6 +60,7 @@ def test_plan_number_unique_per_issuer_and_year(member: Any, owner_org: Any) -> 
         ({"issue_date": "01/01/2019"}, "phải thuộc năm 2023"),
         ({"year": "năm ngoái"}, "Nhập một số nguyên"),
         ({"target_total": "-5"}, "lớn hơn hoặc bằng 0"),
+        ({"target_total": "100000000000000000000"}, "nhỏ hơn hoặc bằng 10000000"),
     ],
 )
 def test_bad_plan_input(member: Any, owner_org: Any, extra: dict[str, Any], message: str) -> None:
