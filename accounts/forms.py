@@ -16,8 +16,8 @@ from orgs.models import Organization
 class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _(
-            "Tên đăng nhập hoặc mật khẩu không đúng. Sau 5 lần sai liên tiếp, tài khoản "
-            "sẽ bị tạm khoá 15 phút."
+            "Tên đăng nhập hoặc mật khẩu không đúng. Sau 5 lần sai liên tiếp, việc đăng nhập "
+            "tên này từ máy này sẽ bị tạm khoá 15 phút."
         ),
         "inactive": _("Tài khoản này đã bị khoá."),
     }
