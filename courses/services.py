@@ -632,3 +632,23 @@ def guest_add(
 def guest_delete(*, actor: Any, guest: CourseGuest) -> None:
     require_change(actor, guest.course)
     guest.delete()
+
+
+# --- calendar feed addresses ----------------------------------------------------------
+
+
+def course_feed_reset(*, actor: Any, course: Course) -> Course:
+    """A new feed address for a class; the old one stops working (a leaked link)."""
+    require_change(actor, course)
+    course.feed_token = new_token()
+    course.save(update_fields=["feed_token", "updated_at"])
+    return course
+
+
+def lecturer_feed_reset(*, actor: Any, lecturer: Lecturer) -> Lecturer:
+    """A new feed address for a lecturer: by the lecturer themself or their managers."""
+    if actor is not None and lecturer.user_id != getattr(actor, "pk", None):
+        require_change(actor, lecturer)
+    lecturer.feed_token = new_token()
+    lecturer.save(update_fields=["feed_token"])
+    return lecturer

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:course_pk>/edit/", views.course_edit, name="course_edit"),
     path("<int:course_pk>/status/", views.course_transition, name="course_transition"),
     path("<int:course_pk>/clone/", views.course_clone, name="course_clone"),
+    path("<int:course_pk>/feed/reset/", views.course_feed_reset, name="course_feed_reset"),
     path("<int:course_pk>/sessions/new/", views.session_create, name="session_create"),
     path("sessions/<int:session_pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:session_pk>/delete/", views.session_delete, name="session_delete"),
@@ -28,4 +29,9 @@ urlpatterns = [
     path("lecturers/new/", views_catalog.lecturer_create, name="lecturer_create"),
     path("lecturers/<int:lecturer_pk>/", views_catalog.lecturer_detail, name="lecturer_detail"),
     path("lecturers/<int:lecturer_pk>/edit/", views_catalog.lecturer_edit, name="lecturer_edit"),
+    path(
+        "lecturers/<int:lecturer_pk>/feed/reset/",
+        views_catalog.lecturer_feed_reset,
+        name="lecturer_feed_reset",
+    ),
 ]

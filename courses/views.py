@@ -420,3 +420,11 @@ def guest_delete(request: HttpRequest, guest_pk: int) -> HttpResponse:
     services.guest_delete(actor=request.user, guest=guest)
     messages.success(request, _("Đã xoá đại biểu."))
     return redirect(course)
+
+
+@require_POST
+def course_feed_reset(request: HttpRequest, course_pk: int) -> HttpResponse:
+    course = _course(request, course_pk, CHANGE)
+    services.course_feed_reset(actor=request.user, course=course)
+    messages.success(request, _("Đã đổi địa chỉ lịch iCal; địa chỉ cũ không dùng được nữa."))
+    return redirect(course)

@@ -268,3 +268,11 @@ def lecturer_options(request: HttpRequest) -> HttpResponse:
     options = [(lec.pk, lec.display_name) for lec in lecturers[:30]]
     context = {"options": options, "empty_label": _("Mọi báo cáo viên")}
     return render(request, "courses/_options.html", context)
+
+
+@require_POST
+def lecturer_feed_reset(request: HttpRequest, lecturer_pk: int) -> HttpResponse:
+    lecturer = get_for_user(Lecturer.objects, request.user, lecturer_pk)
+    services.lecturer_feed_reset(actor=request.user, lecturer=lecturer)
+    messages.success(request, _("Đã đổi địa chỉ lịch giảng; địa chỉ cũ không dùng được nữa."))
+    return redirect(lecturer)

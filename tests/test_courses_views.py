@@ -320,3 +320,32 @@ def test_staff_asking_for_approval_gets_a_message(member: Any, owner_org: Any) -
     assert "Chỉ lãnh đạo Ban được duyệt lớp" in response.content.decode()
     course.refresh_from_db()
     assert course.status == "draft"
+
+
+def test_feed_addresses_can_be_changed_when_leaked(
+    member: Any, outsider: Any, owner_org: Any
+) -> None:
+    course = _with_programme(owner_org, n_sessions=1)
+    old = course.feed_token
+    client = client_for(member)
+    assert client.post(reverse("courses:course_feed_reset", args=[course.pk])).status_code == 302
+    course.refresh_from_db()
+    assert course.feed_token != old and len(course.feed_token) == 43
+    assert client.get(reverse("feeds:course_ics", args=[old])).status_code == 404
+    assert client.get(reverse("feeds:course_ics", args=[course.feed_token])).status_code == 200
+    lecturer = Session.objects.first().lecturers.get()
+    old = lecturer.feed_token
+    assert (
+        client_for(outsider)
+        .post(reverse("courses:lecturer_feed_reset", args=[lecturer.pk]))
+        .status_code
+        == 403
+    )
+    lecturer.refresh_from_db()
+    assert lecturer.feed_token == old
+    account = UserFactory(organization=owner_org, roles=[Role.LECTURER])
+    lecturer.user_id = account.pk
+    lecturer.save(update_fields=["user"])
+    client_for(account).post(reverse("courses:lecturer_feed_reset", args=[lecturer.pk]))
+    lecturer.refresh_from_db()
+    assert lecturer.feed_token != old
