@@ -314,6 +314,8 @@ class Session(models.Model):
     room = models.CharField(_("phòng học"), max_length=120, blank=True)
     # Venue + room, folded: "one session per room and time" is checked on it.
     location_key = models.CharField(max_length=450, editable=False, db_index=True)
+    # False while the class is cancelled: its room and lecturers are free again.
+    is_booked = models.BooleanField(default=True, editable=False)
     lecturers: models.ManyToManyField[Lecturer, SessionLecturer] = models.ManyToManyField(
         "people.Lecturer",
         through="SessionLecturer",
@@ -339,7 +341,7 @@ class Session(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["location_key", "starts_at"],
-                condition=~Q(location_key=""),
+                condition=~Q(location_key="") & Q(is_booked=True),
                 name="courses_session_room_start",
                 violation_error_message=_("Phòng này đã có buổi học khác vào giờ đó."),
             ),
@@ -367,6 +369,7 @@ class SessionLecturer(models.Model):
     )
     starts_at = models.DateTimeField(editable=False)
     ends_at = models.DateTimeField(editable=False)
+    is_booked = models.BooleanField(default=True, editable=False)
 
     class Meta:
         constraints = [
@@ -375,6 +378,7 @@ class SessionLecturer(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["lecturer", "starts_at"],
+                condition=Q(is_booked=True),
                 name="courses_lecturer_one_place",
                 violation_error_message=_("Báo cáo viên đã có buổi giảng khác vào giờ đó."),
             ),

@@ -299,6 +299,12 @@ def course_transition(*, actor: Any, course: Course, to_status: str, reason: str
     if to_status == CourseStatus.APPROVED and actor is not None and not has_role(actor, MANAGERS):
         raise PermissionDenied(_("Chỉ lãnh đạo Ban được duyệt lớp."))
     previous = course.status
+    if previous == CourseStatus.CANCELLED:
+        _rebook(actor, course)
+    elif to_status == CourseStatus.CANCELLED:
+        # A cancelled class frees its rooms and lecturers for other classes.
+        course.sessions.update(is_booked=False)
+        SessionLecturer.objects.filter(session__course=course).update(is_booked=False)
     course.status = to_status
     course.cancel_reason = reason if to_status == CourseStatus.CANCELLED else ""
     course.save(update_fields=["status", "cancel_reason", "updated_at"])
@@ -365,6 +371,22 @@ def course_clone(*, actor: Any, course: Course, start_date: datetime.date) -> Co
         ]
     )
     return copy
+
+
+def _rebook(actor: Any, course: Course) -> None:
+    """Reopening a cancelled class takes its rooms and lecturers back, if still free."""
+    course.status = CourseStatus.DRAFT  # checked as a live class
+    for session in course.sessions.select_related("topic").prefetch_related("lecturers"):
+        session.course = course
+        try:
+            _check_session(actor, session, list(session.lecturers.all()))
+        except ValidationError as exc:
+            raise ValidationError(
+                _("Không mở lại được lớp: buổi %(day)s — %(reason)s")
+                % {"day": _d(session.date), "reason": " ".join(exc.messages)}
+            ) from None
+    course.sessions.update(is_booked=True)
+    SessionLecturer.objects.filter(session__course=course).update(is_booked=True)
 
 
 @dataclass(frozen=True)
@@ -466,8 +488,10 @@ def _check_session(actor: Any, session: Session, lecturers: Sequence[Lecturer]) 
         errors.setdefault("topic", []).append(_("Buổi chuyên đề cần chọn chuyên đề."))
     if errors:
         raise ValidationError(errors)
+    if course.status == CourseStatus.CANCELLED:
+        return  # a cancelled class books nothing
     overlapping = Session.objects.filter(
-        starts_at__lt=session.ends_at, ends_at__gt=session.starts_at
+        is_booked=True, starts_at__lt=session.ends_at, ends_at__gt=session.starts_at
     ).exclude(pk=session.pk)
     if session.location_key:
         clash = overlapping.filter(location_key=session.location_key).first()
@@ -487,7 +511,10 @@ def _check_session(actor: Any, session: Session, lecturers: Sequence[Lecturer]) 
     for lecturer in lecturers:
         busy = (
             SessionLecturer.objects.filter(
-                lecturer=lecturer, starts_at__lt=session.ends_at, ends_at__gt=session.starts_at
+                lecturer=lecturer,
+                is_booked=True,
+                starts_at__lt=session.ends_at,
+                ends_at__gt=session.starts_at,
             )
             .exclude(session_id=session.pk)
             .select_related("session__course")
@@ -515,6 +542,7 @@ def _check_session(actor: Any, session: Session, lecturers: Sequence[Lecturer]) 
 
 def _save_session(actor: Any, session: Session, lecturers: Sequence[Lecturer]) -> Session:
     _check_session(actor, session, lecturers)
+    session.is_booked = session.course.status != CourseStatus.CANCELLED
     session.full_clean(exclude=["course"])
     try:
         with transaction.atomic():
@@ -527,6 +555,7 @@ def _save_session(actor: Any, session: Session, lecturers: Sequence[Lecturer]) -
                         lecturer=lecturer,
                         starts_at=session.starts_at,
                         ends_at=session.ends_at,
+                        is_booked=session.is_booked,
                     )
                     for lecturer in lecturers
                 ]

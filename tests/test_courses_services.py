@@ -297,3 +297,22 @@ def test_same_room_name_in_two_districts_is_two_rooms(
     theirs = make_course(outsider_org, venue="Hội trường Huyện ủy", venue_unit=loc_ninh)
     _session(ours, D(2022, 5, 25), kind="opening", room="P1")
     _session(theirs, D(2022, 5, 25), kind="opening", room="P1")
+
+
+def test_a_cancelled_class_frees_its_lecturer_and_room(owner: Any, owner_org: Any) -> None:
+    lecturer = make_lecturer(owner_org)
+    topic = make_topic(owner_org)
+    first = make_course(owner_org, title="Lớp bị huỷ", venue="Hội trường")
+    _session(first, D(2022, 5, 25), topic=topic, lecturers=[lecturer], room="P1")
+    services.course_transition(actor=owner, course=first, to_status="cancelled", reason="Bão")
+    second = make_course(owner_org, title="Lớp thay thế", venue="Hội trường")
+    _session(second, D(2022, 5, 25), topic=topic, lecturers=[lecturer], room="P1")
+    # Reopening the first class would put the lecturer in two places: refused.
+    with pytest.raises(ValidationError) as excinfo:
+        services.course_transition(actor=owner, course=first, to_status="draft")
+    assert "Không mở lại được lớp" in str(excinfo.value)
+    first.refresh_from_db()
+    assert first.status == "cancelled"
+    services.course_transition(actor=owner, course=second, to_status="cancelled", reason="Đổi")
+    services.course_transition(actor=owner, course=first, to_status="draft")
+    assert first.sessions.get().is_booked
