@@ -6,7 +6,8 @@ that filtering never duplicates rows) and the roles that may view and change
 it (`scope_view_roles`, `scope_change_roles`). Two optional attributes widen
 reading only: `scope_shared_view` (a catalogue every holder of a view role may
 read, such as topics and lecturers) and `scope_own_lookup` (a path to the user
-through which a row is the user's own, such as a lecturer's sessions).
+through which a row is the user's own, such as a lecturer's sessions, for the
+roles in `scope_own_roles`).
 Pages, exports, API and tasks
 get querysets and objects only through `restrict`, `get_for_user`,
 `units_in_scope` and `territory_allowed`; nothing filters by territory by hand.
@@ -92,7 +93,10 @@ def restrict(
             lookup: str = model.scope_territory  # type: ignore[attr-defined]
             allowed |= territory_units_q(territory, lookup)
     own_lookup: str | None = getattr(model, "scope_own_lookup", None)
-    if own_lookup and action == VIEW:
+    own_roles: frozenset[str] = getattr(model, "scope_own_roles", frozenset())
+    # Only for the roles that have own rows (lecturers): the extra subquery would
+    # otherwise slow every committee user's list for nothing.
+    if own_lookup and action == VIEW and roles_of(user) & own_roles:
         # Rows reached through the user's own person (a lecturer's sessions);
         # a subquery, so a many-to-many path never duplicates rows.
         own = model._default_manager.filter(**{own_lookup: user}).values("pk")

@@ -210,6 +210,7 @@ class Course(models.Model):
     scope_view_roles = COMMITTEE | {Role.SECRETARY, Role.EDITOR}
     scope_change_roles = COMMITTEE
     scope_own_lookup = "sessions__lecturers__user"
+    scope_own_roles = frozenset({Role.LECTURER})
 
     class Meta:
         verbose_name = _("lớp")
@@ -328,6 +329,7 @@ class Session(models.Model):
     scope_view_roles = COMMITTEE | {Role.SECRETARY, Role.EDITOR}
     scope_change_roles = COMMITTEE
     scope_own_lookup = "lecturers__user"
+    scope_own_roles = frozenset({Role.LECTURER})
 
     class Meta:
         verbose_name = _("buổi học")

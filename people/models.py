@@ -118,6 +118,7 @@ class Lecturer(models.Model):
     scope_change_roles = COMMITTEE
     scope_shared_view = True
     scope_own_lookup = "user"
+    scope_own_roles = frozenset({Role.LECTURER})
 
     class Meta:
         verbose_name = _("báo cáo viên")
