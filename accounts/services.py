@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User, UserRole
 from core.roles import Role
-from core.scope import CHANGE, VIEW, has_role, restrict
+from core.scope import VIEW, has_role, require_change, restrict
 from orgs.models import Organization
 
 
@@ -92,8 +92,7 @@ def user_update(
     is_active: bool,
 ) -> User:
     roles = list(roles)
-    if not restrict(User.objects, actor, CHANGE).filter(pk=user.pk).exists():
-        raise PermissionDenied(_("Bạn không có quyền sửa tài khoản này."))
+    require_change(actor, user)
     if Role.ADMIN in user.role_set() and not has_role(actor, {Role.ADMIN}):
         raise PermissionDenied(_("Chỉ quản trị hệ thống được sửa tài khoản quản trị."))
     # Roles the actor could not grant stay as they were rather than vanish silently.

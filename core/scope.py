@@ -113,8 +113,8 @@ def get_for_user(
         obj = visible.get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem mục này.")) from None
-    if action != VIEW and not restrict(queryset, user, action).filter(pk=obj.pk).exists():
-        raise PermissionDenied(_("Bạn không có quyền thay đổi mục này."))
+    if action != VIEW:
+        require_change(user, obj)
     return obj
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -68,7 +69,7 @@ def topic_create(request: HttpRequest) -> HttpResponse:
         "form": form,
         "title": _("Thêm chuyên đề"),
         "submit": _("Lưu"),
-        "cancel_url": "/courses/topics/",
+        "cancel_url": reverse("courses:topic_list"),
     }
     return render(request, "courses/simple_form.html", context)
 
@@ -208,7 +209,7 @@ def lecturer_create(request: HttpRequest) -> HttpResponse:
         "form": form,
         "title": _("Thêm báo cáo viên"),
         "submit": _("Lưu"),
-        "cancel_url": "/courses/lecturers/",
+        "cancel_url": reverse("courses:lecturer_list"),
     }
     return render(request, "courses/simple_form.html", context)
 

@@ -120,9 +120,6 @@ class AdminUnit(models.Model):
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part]
 
-    def contains(self, other: AdminUnit) -> bool:
-        return other.path.startswith(self.path)
-
 
 class UnitSuccession(models.Model):
     """Old unit -> new unit. `partial` marks an old unit split among several."""

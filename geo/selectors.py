@@ -93,7 +93,3 @@ def geography_counts() -> dict[str, int]:
         "villages": AdminUnit.objects.filter(level=Level.VILLAGE).count(),
         "successions": UnitSuccession.objects.count(),
     }
-
-
-def unit_get_by_code(*, edition: str, level: str, code: str) -> AdminUnit | None:
-    return AdminUnit.objects.filter(edition=edition, level=level, code=code).first()

@@ -94,11 +94,6 @@ class Organization(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("orgs:detail", args=[self.pk])
 
-    def is_active_on(self, day: datetime.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
-
     def current_name_since(self) -> datetime.date | None:
         """When the present name took effect: the day after the last former name ended."""
         ends = [record.valid_to for record in self.names.all()]

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.scope import CHANGE, VIEW, restrict, territory_allowed
+from core.scope import VIEW, require_change, restrict, territory_allowed
 from core.text import fold, normalize_text, sort_key
 from geo.models import AdminUnit, Level
 from orgs.models import Organization, OrganizationName
@@ -76,8 +76,7 @@ def organization_update(*, actor: Any, organization: Organization, **changes: An
     unknown = set(changes) - set(_EDITABLE)
     if unknown:
         raise TypeError(f"Not editable: {sorted(unknown)}")
-    if not restrict(Organization.objects, actor, CHANGE).filter(pk=organization.pk).exists():
-        raise PermissionDenied(_("Bạn không có quyền thay đổi cơ quan này."))
+    require_change(actor, organization)
     kept_parent_id = organization.parent_id
     for field, value in changes.items():
         setattr(organization, field, value)
@@ -100,11 +99,7 @@ def organization_rename(
     *, actor: Any, organization: Organization, new_name: str, effective: datetime.date
 ) -> Organization:
     """Give a new name from `effective` on; the old name stays in the history."""
-    if (
-        actor is not None
-        and not restrict(Organization.objects, actor, CHANGE).filter(pk=organization.pk).exists()
-    ):
-        raise PermissionDenied(_("Bạn không có quyền đổi tên cơ quan này."))
+    require_change(actor, organization)
     new_name = normalize_text(new_name)
     if not new_name:
         raise ValidationError({"new_name": _("Tên mới không được để trống.")})
