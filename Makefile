@@ -26,6 +26,9 @@ setup: $(STAMP)
 
 run: setup
 	@echo "taphuan: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@# The task worker (imports, certificates) runs beside the web server.
+	$(MANAGE) db_worker --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(STAMP)

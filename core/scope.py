@@ -5,9 +5,9 @@ its owner's territory (`scope_territory`, a chain of forward foreign keys so
 that filtering never duplicates rows) and the roles that may view and change
 it (`scope_view_roles`, `scope_change_roles`). Two optional attributes widen
 reading only: `scope_shared_view` (a catalogue every holder of a view role may
-read, such as topics and lecturers) and `scope_own_lookup` (a path to the user
-through which a row is the user's own, such as a lecturer's sessions, for the
-roles in `scope_own_roles`).
+read, such as topics and lecturers) and `scope_own` / `scope_own_change` (for some roles, a path to
+the user through which a row is the user's own: a lecturer's sessions, the
+classes in which a focal point's unit holds a quota).
 Pages, exports, API and tasks
 get querysets and objects only through `restrict`, `get_for_user`,
 `units_in_scope` and `territory_allowed`; nothing filters by territory by hand.
@@ -20,7 +20,7 @@ classes of Bình Phước.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
@@ -74,6 +74,17 @@ def _model_roles(model: type[models.Model], action: str) -> frozenset[str]:
     return roles
 
 
+def _own_paths(model: type[models.Model], action: str) -> Mapping[str, str]:
+    """Role -> path to the user for the rows that are the user's own.
+
+    `scope_own` widens viewing, `scope_own_change` widens changing (a focal
+    point edits the people their own unit manages).
+    """
+    name = "scope_own" if action == VIEW else "scope_own_change"
+    paths: Mapping[str, str] = getattr(model, name, {})
+    return paths
+
+
 def restrict(
     queryset: QuerySet[M] | models.Manager[M], user: Any, action: str = VIEW
 ) -> QuerySet[M]:
@@ -92,15 +103,15 @@ def restrict(
         if territory is not None:
             lookup: str = model.scope_territory  # type: ignore[attr-defined]
             allowed |= territory_units_q(territory, lookup)
-    own_lookup: str | None = getattr(model, "scope_own_lookup", None)
-    own_roles: frozenset[str] = getattr(model, "scope_own_roles", frozenset())
-    # Only for the roles that have own rows (lecturers): the extra subquery would
-    # otherwise slow every committee user's list for nothing.
-    if own_lookup and action == VIEW and roles_of(user) & own_roles:
-        # Rows reached through the user's own person (a lecturer's sessions);
-        # a subquery, so a many-to-many path never duplicates rows.
-        own = model._default_manager.filter(**{own_lookup: user}).values("pk")
-        allowed |= Q(pk__in=own)
+    own_paths = _own_paths(model, action)
+    # Only for the roles that have own rows (lecturers, focal points): the extra
+    # subquery would otherwise slow every committee user's list for nothing.
+    if own_paths:
+        for role in sorted(roles_of(user) & set(own_paths)):
+            # Rows reached through the user (a lecturer's sessions); a subquery,
+            # so a many-to-many path never duplicates rows.
+            own = model._default_manager.filter(**{own_paths[role]: user}).values("pk")
+            allowed |= Q(pk__in=own)
     return queryset.filter(allowed)
 
 
@@ -145,7 +156,7 @@ def may_change(user: Any, obj: models.Model) -> bool:
     """May `user` change `obj`? No query when the role alone decides."""
     if _is_admin(user):
         return True
-    if not has_role(user, _model_roles(type(obj), CHANGE)):
+    if not has_role(user, _model_roles(type(obj), CHANGE) | set(_own_paths(type(obj), CHANGE))):
         return False
     manager = type(obj)._default_manager
     return restrict(manager.all(), user, CHANGE).filter(pk=obj.pk).exists()

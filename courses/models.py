@@ -174,6 +174,9 @@ class Course(models.Model):
     start_date = models.DateField(_("ngày bắt đầu"))
     end_date = models.DateField(_("ngày kết thúc"))
     capacity = models.PositiveIntegerField(_("số học viên dự kiến"), default=0)
+    # Places taken by enrollments; the database keeps it within capacity.
+    enrolled_count = models.PositiveIntegerField(_("số học viên đã ghi danh"), default=0)
+    nomination_deadline = models.DateTimeField(_("hạn cử học viên"), null=True, blank=True)
     trainee_count = models.PositiveIntegerField(
         _("số học viên thực tế"),
         null=True,
@@ -209,8 +212,10 @@ class Course(models.Model):
     scope_territory = "owner__territory"
     scope_view_roles = COMMITTEE | {Role.SECRETARY, Role.EDITOR}
     scope_change_roles = COMMITTEE
-    scope_own_lookup = "sessions__lecturers__user"
-    scope_own_roles = frozenset({Role.LECTURER})
+    scope_own = {
+        Role.LECTURER: "sessions__lecturers__user",
+        Role.FOCAL_POINT: "quotas__unit__users",
+    }
 
     class Meta:
         verbose_name = _("lớp")
@@ -229,6 +234,11 @@ class Course(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(feed_token=""), name="courses_course_has_feed_token"
+            ),
+            models.CheckConstraint(
+                condition=Q(enrolled_count__lte=F("capacity")),
+                name="courses_course_not_overbooked",
+                violation_error_message=_("Lớp đã đủ số học viên."),
             ),
         ]
         indexes = [
@@ -328,8 +338,7 @@ class Session(models.Model):
     scope_territory = "course__owner__territory"
     scope_view_roles = COMMITTEE | {Role.SECRETARY, Role.EDITOR}
     scope_change_roles = COMMITTEE
-    scope_own_lookup = "lecturers__user"
-    scope_own_roles = frozenset({Role.LECTURER})
+    scope_own = {Role.LECTURER: "lecturers__user"}
 
     class Meta:
         verbose_name = _("buổi học")

@@ -38,6 +38,7 @@ from courses.models import (
 )
 from geo.models import AdminUnit, Level
 from orgs.models import Organization
+from people.identity import person_fill_derived, split_full_name
 from people.models import Lecturer, Person, TraineeCategory
 
 LEVEL_OF_TERRITORY: dict[str, str] = {
@@ -87,19 +88,10 @@ def _topic_derived(topic: Topic) -> None:
 
 def split_name(full_name: str) -> tuple[str, str, str]:
     """ "Nguyễn Thị Minh Khai" -> ("Nguyễn", "Thị Minh", "Khai")."""
-    parts = normalize_text(full_name).split(" ")
-    if len(parts) < 2:
-        raise ValidationError({"full_name": _("Họ và tên phải có ít nhất họ và tên.")})
-    return parts[0], " ".join(parts[1:-1]), parts[-1]
-
-
-def person_fill_derived(person: Person) -> None:
-    person.full_name = " ".join(
-        p for p in (person.family_name, person.middle_name, person.given_name) if p
-    )
-    person.name_folded = fold(person.full_name)
-    # Vietnamese order: given name, then middle, then family name.
-    person.sort_key = sort_key(f"{person.given_name} {person.middle_name} {person.family_name}")
+    try:
+        return split_full_name(full_name)
+    except ValueError as error:
+        raise ValidationError({"full_name": str(error)}) from None
 
 
 @transaction.atomic

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "geo",
     "orgs",
@@ -48,6 +50,8 @@ INSTALLED_APPS = [
     "people",
     "planning",
     "courses",
+    "nominations",
+    "ingest",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +180,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="WARNING")},
 }
+
+# Background work (imports, certificates): the Django tasks API. The database
+# backend needs no extra server; run `python manage.py db_worker` beside the web
+# process (`make run` does). TASKS_BACKEND=immediate runs tasks in the request
+# (tests, single-user installs).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env_str("TASKS_BACKEND", default="database")]}}
+
+# Spreadsheet imports: refuse files larger than these before reading them.
+IMPORT_MAX_BYTES = int(env_str("IMPORT_MAX_BYTES", default=str(50 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(env_str("IMPORT_MAX_ROWS", default="200000"))
+IMPORT_MAX_COLUMNS = int(env_str("IMPORT_MAX_COLUMNS", default="60"))
+# Files with more rows than this are imported as a background task.
+IMPORT_BACKGROUND_ROWS = int(env_str("IMPORT_BACKGROUND_ROWS", default="3000"))
 
 # Demo data may only be loaded on a development install unless forced.
 DEMO_PASSWORD = "taphuan2025"  # noqa: S105 - documented demo credential, refused in production

@@ -30,6 +30,12 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings: Any) -> None:
+    """Background tasks run inside the request in tests (no db_worker process)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     """Uploads made by tests land in a temporary folder, not the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"

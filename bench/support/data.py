@@ -38,9 +38,10 @@ from courses.models import (
     SessionLecturer,
     Topic,
 )
-from courses.services import person_fill_derived, session_times
+from courses.services import session_times
 from geo.models import LEGACY_END_DATE, REFORM_DATE, AdminUnit, Level, MapEdition, UnitSuccession
 from orgs.models import Organization, OrganizationKind
+from people.identity import person_fill_derived
 from people.models import Lecturer, Person
 
 # Ten years of classes; the map changed on 1 July 2025 (REFORM_DATE): classes
