@@ -16,6 +16,7 @@ from django.db import transaction
 from accounts.models import User
 from accounts.services import user_create
 from core.demo_courses import demo_courses_load
+from core.demo_people import demo_people_load
 from core.roles import Role
 from geo.loader import geography_load
 from geo.models import LEGACY_END_DATE, REFORM_DATE, AdminUnit, Level, MapEdition
@@ -68,9 +69,9 @@ DEMO_ACCOUNTS = [
     DemoAccount(
         "daumoi.budang",
         Role.FOCAL_POINT,
-        "Ủy ban MTTQ Việt Nam huyện Bù Đăng",
+        "Ủy ban MTTQ Việt Nam xã Bù Đăng",
         "Điểu Thị Lan",
-        "đầu mối cử học viên",
+        "đầu mối cử học viên: lớp tỉnh Đồng Nai đang nhận đề cử",
     ),
     DemoAccount(
         "giaovu.budang",
@@ -206,6 +207,8 @@ def demo_load(*, force: bool = False) -> list[DemoAccount]:
         )
     loc_ninh_commune = _unit(current, Level.COMMUNE, "xa loc ninh", dong_nai)
     org(K.PARTY_COMMITTEE, "Đảng ủy xã Lộc Ninh", loc_ninh_commune, new_province)
+    bu_dang_commune = _unit(current, Level.COMMUNE, "xa bu dang", dong_nai)
+    org(K.FATHERLAND_FRONT, "Ủy ban MTTQ Việt Nam xã Bù Đăng", bu_dang_commune, new_province)
 
     # Scenario 2: Quảng Bình, 2020, one-day class with the Front, organisations, agencies.
     qb = org(K.COMMITTEE, "Ban Dân vận Tỉnh ủy Quảng Bình", quang_binh, None, LEGACY_END_DATE)
@@ -227,6 +230,7 @@ def demo_load(*, force: bool = False) -> list[DemoAccount]:
     org(K.POLITICAL_SCHOOL, "Trường Chính trị tỉnh Hà Giang", ha_giang, hg, LEGACY_END_DATE)
 
     demo_courses_load()
+    demo_people_load()
 
     for account in DEMO_ACCOUNTS:
         organization = (
