@@ -110,3 +110,61 @@ def test_covered_path_is_the_smallest_current_unit_holding_all_successors(
         u.covered_path.startswith(new_commune.path) or u.path.startswith(new_commune.path)
         for u in units
     )
+
+
+def _person(owner: Organization, name: str) -> Any:
+    from people.identity import person_fill_derived
+    from people.models import Person
+
+    family, _, given = name.partition(" ")
+    person = Person(family_name=family, given_name=given, owner=owner)
+    person_fill_derived(person)
+    person.save()
+    return person
+
+
+def test_focal_point_sees_and_changes_only_its_own_units_people(
+    owner_org: Any, outsider_org: Any
+) -> None:
+    from core.scope import may_change
+    from people.models import Person
+
+    front = OrganizationFactory(
+        name="Ủy ban MTTQ huyện Bù Đăng", kind="fatherland_front", territory=owner_org.territory
+    )
+    focal = UserFactory(organization=front, roles=[Role.FOCAL_POINT])
+    own = _person(front, "Điểu Lan")
+    district = _person(owner_org, "Trần Bình")  # same territory, another unit
+    foreign = _person(outsider_org, "Lê Cường")
+    assert set(restrict(Person.objects.all(), focal)) == {own}
+    assert set(restrict(Person.objects.all(), focal, CHANGE)) == {own}
+    assert may_change(focal, own)
+    assert not may_change(focal, district)
+    with pytest.raises(Http404):
+        get_for_user(Person.objects.all(), focal, foreign.pk)
+    # A committee user of the territory sees every person owned inside it.
+    staff = UserFactory(organization=owner_org, roles=[Role.COMMITTEE_STAFF])
+    assert set(restrict(Person.objects.all(), staff)) == {own, district}
+
+
+def test_focal_point_sees_the_classes_its_unit_holds_a_quota_in(
+    province_org: Any, owner_org: Any
+) -> None:
+    from courses.models import Course
+    from nominations.models import Quota
+    from tests.course_helpers import make_course
+
+    front = OrganizationFactory(
+        name="Ủy ban MTTQ huyện Bù Đăng", kind="fatherland_front", territory=owner_org.territory
+    )
+    focal = UserFactory(organization=front, roles=[Role.FOCAL_POINT])
+    province_class = make_course(province_org, title="Lớp tỉnh")
+    other_class = make_course(province_org, title="Lớp tỉnh khác")
+    Quota.objects.create(course=province_class, unit=front, places=5)
+    assert list(restrict(Course.objects.all(), focal)) == [province_class]
+    # Reading only: the focal point never changes the class.
+    assert list(restrict(Course.objects.all(), focal, CHANGE)) == []
+    with pytest.raises(Http404):
+        get_for_user(Course.objects.all(), focal, other_class.pk)
+    with pytest.raises(PermissionDenied):
+        get_for_user(Course.objects.all(), focal, province_class.pk, CHANGE)
