@@ -256,6 +256,19 @@ def course_update(*, actor: Any, course: Course, data: CourseData) -> Course:
     require_change(actor, course)
     if data.owner.pk != course.owner_id:
         require_owner_in_scope(actor, data.owner)
+    # Places taken by trainees (locked: approvals wait, and save() cannot undo theirs).
+    course.enrolled_count = (
+        Course.objects.select_for_update()
+        .values_list("enrolled_count", flat=True)
+        .get(pk=course.pk)
+    )
+    if data.capacity < course.enrolled_count:
+        raise ValidationError(
+            {
+                "capacity": _("Lớp đã có %(n)d học viên; số học viên dự kiến không thể ít hơn.")
+                % {"n": course.enrolled_count}
+            }
+        )
     _apply(course, data)
     _check_units(data)
     course.full_clean()

@@ -93,6 +93,7 @@ class Nomination(models.Model):
         choices=NominationStatus.choices,
         default=NominationStatus.SUBMITTED,
     )
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
     reason = models.TextField(_("lý do"), blank=True)
     submitted_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -195,3 +196,44 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.course_id}"
+
+
+class EventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Gửi đề cử")
+    APPROVED = "approved", _("Duyệt")
+    WAITLISTED = "waitlisted", _("Vào danh sách chờ")
+    REJECTED = "rejected", _("Không duyệt")
+    WITHDRAWN = "withdrawn", _("Rút")
+    ENROLLED = "enrolled", _("Ghi danh trực tiếp")
+    PROMOTED = "promoted", _("Tự động chuyển từ danh sách chờ")
+
+
+class NominationEvent(models.Model):
+    """The log of a class's nominations the committee reads: who did what, and
+    above all the automatic moves from the waiting list into the class."""
+
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="nomination_events"
+    )
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    kind = models.CharField(_("loại"), max_length=12, choices=EventKind.choices)
+    message = models.TextField(_("nội dung"))
+    by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+
+    scope_territory = "course__owner__territory"
+    scope_view_roles = COMMITTEE
+    scope_change_roles: frozenset[str] = frozenset()
+
+    class Meta:
+        verbose_name = _("nhật ký cử học viên")
+        verbose_name_plural = _("nhật ký cử học viên")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["course", "-at"])]
+
+    def __str__(self) -> str:
+        return self.message
