@@ -1,5 +1,32 @@
 from django.urls import path
 
-app_name = "people"
+from people import views
 
-urlpatterns: list[path] = []  # type: ignore[valid-type]
+app_name = "people"
+urlpatterns = [
+    path("", views.person_list, name="person_list"),
+    path("export.xlsx", views.person_export, name="person_export"),
+    path("new/", views.person_create, name="person_create"),
+    path("units/", views.unit_options, name="unit_options"),
+    path("duplicates/", views.duplicate_list, name="duplicate_list"),
+    path("<int:person_pk>/", views.person_detail, name="person_detail"),
+    path("<int:person_pk>/edit/", views.person_edit, name="person_edit"),
+    path("<int:person_pk>/merge/<int:other_pk>/", views.person_merge, name="person_merge"),
+    path("rosters/", views.roster_list, name="roster_list"),
+    path("rosters/new/", views.roster_create, name="roster_create"),
+    path("rosters/<int:roster_pk>/", views.roster_detail, name="roster_detail"),
+    path("rosters/<int:roster_pk>/edit/", views.roster_edit, name="roster_edit"),
+    path("rosters/<int:roster_pk>/add/", views.roster_add, name="roster_add"),
+    path("rosters/<int:roster_pk>/remove/", views.roster_remove, name="roster_remove"),
+    path("rosters/<int:roster_pk>/coverage/", views.roster_coverage, name="roster_coverage"),
+    path(
+        "rosters/<int:roster_pk>/coverage.xlsx",
+        views.roster_coverage_xlsx,
+        name="roster_coverage_xlsx",
+    ),
+    path(
+        "rosters/<int:roster_pk>/members.xlsx",
+        views.roster_members_xlsx,
+        name="roster_members_xlsx",
+    ),
+]

@@ -1,0 +1,581 @@
+"""Pages of the person registry (list, detail, edit, duplicates, merge) and rosters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.forms import add_failure, parse_id
+from core.pagination import paginate
+from core.roles import COMMITTEE, Role
+from core.scope import (
+    CHANGE,
+    get_for_user,
+    has_role,
+    may_change,
+    require_role,
+    restrict,
+    units_in_scope,
+)
+from courses.xlsx import CellValue, write_table
+from geo import selectors as geo_selectors
+from geo.models import AdminUnit
+from nominations.models import Enrollment, Nomination
+from people import selectors, services
+from people.forms import PersonFilterForm, PersonForm, RosterAddForm, RosterForm
+from people.identity import commune_of, normalize_citizen_id, person_fill_derived, split_full_name
+from people.models import ChangeAction, Person, Roster
+from people.services import PERSON_FIELDS
+
+PEOPLE_USERS = COMMITTEE | {Role.FOCAL_POINT}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _field_label(name: str) -> str:
+    if name == "categories":
+        return _("đối tượng")
+    if name == "owner":
+        return _("đơn vị quản lý hồ sơ")
+    try:
+        field = Person._meta.get_field(name)
+    except FieldDoesNotExist:  # a field of an older version of the model
+        return name
+    return str(getattr(field, "verbose_name", name))
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- list and export ------------------------------------------------------------------
+
+
+@require_GET
+def person_list(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, PEOPLE_USERS)
+    form = PersonFilterForm(request.GET or None, user=request.user)
+    people = selectors.person_list(user=request.user, filters=form.to_filters())
+    context = {
+        "form": form,
+        "page": paginate(request, people),
+        "export_query": request.GET.urlencode(),
+        "can_create": has_role(request.user, PEOPLE_USERS),
+        "is_committee": has_role(request.user, COMMITTEE),
+    }
+    return render(request, "people/person_list.html", context)
+
+
+def _person_row(p: Person) -> list[Any]:
+    return [
+        p.full_name,
+        p.get_sex_display(),
+        p.birth_date or p.birth_year,
+        p.get_ethnicity_display(),
+        p.citizen_id,
+        p.phone,
+        p.email,
+        p.position,
+        str(p.organization) if p.organization else "",
+        p.home_unit.name if p.home_unit else "",
+        "; ".join(c.name for c in p.categories.all()),
+        _("Có") if p.is_party_member else "",
+    ]
+
+
+@require_GET
+def person_export(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, PEOPLE_USERS)
+    form = PersonFilterForm(request.GET or None, user=request.user)
+    people = selectors.person_list(user=request.user, filters=form.to_filters())
+    headers = [
+        _("Họ và tên"),
+        _("Giới tính"),
+        _("Ngày/năm sinh"),
+        _("Dân tộc"),
+        _("Số CCCD"),
+        _("Điện thoại"),
+        _("Thư điện tử"),
+        _("Chức vụ"),
+        _("Cơ quan công tác"),
+        _("Nơi cư trú"),
+        _("Đối tượng"),
+        _("Đảng viên"),
+    ]
+    rows = (_person_row(p) for p in people.iterator(chunk_size=500))
+    content = write_table(
+        headers,
+        rows,
+        sheet_title=_("Danh sách người"),
+        widths=(28, 8, 12, 10, 14, 12, 24, 24, 30, 30, 40, 9),
+    )
+    return _xlsx(content, f"danh-sach-nguoi-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+# --- detail ---------------------------------------------------------------------------
+
+
+def _shown(value: Any) -> str | None:
+    """A history value as text: lists joined, booleans in words."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _history(person: Person) -> list[dict[str, Any]]:
+    entries = []
+    for change in selectors.person_history(person):
+        fields = [
+            {"label": _field_label(name), "old": _shown(values[0]), "new": _shown(values[1])}
+            for name, values in change.changes.items()
+            if not name.startswith("_") and isinstance(values, list) and len(values) == 2
+        ]
+        merged = change.changes.get("_merged") if change.action == ChangeAction.MERGE else None
+        snapshot = []
+        if isinstance(merged, dict):
+            snapshot = [
+                {"label": _field_label(name), "value": _shown(value)}
+                for name, value in merged.get("snapshot", {}).items()
+                if value is not None and name not in ("pk", "full_name")
+            ]
+            merged = {
+                "name": merged.get("snapshot", {}).get("full_name", ""),
+                "pk": merged.get("snapshot", {}).get("pk"),
+            }
+        entries.append({"change": change, "fields": fields, "merged": merged, "snapshot": snapshot})
+    return entries
+
+
+@require_GET
+def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
+    person = get_for_user(
+        Person.objects.select_related("organization", "home_unit", "home_unit__parent", "owner"),
+        request.user,
+        person_pk,
+    )
+    enrollments = (
+        restrict(Enrollment.objects.all(), request.user)
+        .filter(person=person)
+        .select_related("course", "unit")
+        .order_by("-course__start_date")
+    )
+    nominations = (
+        restrict(Nomination.objects.all(), request.user)
+        .filter(person=person)
+        .select_related("course", "unit")
+        .order_by("-submitted_at")
+    )
+    rosters = restrict(Roster.objects.all(), request.user).filter(memberships__person=person)
+    context = {
+        "person": person,
+        "categories": person.categories.all(),
+        "enrollments": enrollments,
+        "nominations": nominations,
+        "rosters": rosters.select_related("owner"),
+        "history": _history(person),
+        "can_change": may_change(request.user, person),
+        "duplicates": selectors.likely_duplicates(
+            citizen_id="",
+            name_folded=person.name_folded,
+            birth_date=person.birth_date,
+            birth_year=person.birth_year,
+            commune_id=commune_of(person),
+            exclude_pk=person.pk,
+            user=request.user,
+        ),
+    }
+    return render(request, "people/person_detail.html", context)
+
+
+# --- create and edit ------------------------------------------------------------------
+
+
+def _duplicates_for(form: PersonForm, user: Any, exclude_pk: int | None) -> list[Person]:
+    """Likely duplicates by name, birth and commune (a shared CCCD is refused by the service)."""
+    data = form.cleaned_data
+    try:
+        family, middle, given = split_full_name(data["full_name"])
+    except ValueError:
+        return []
+    probe = Person(
+        family_name=family,
+        middle_name=middle,
+        given_name=given,
+        birth_date=data["birth_date"],
+        birth_year=data["birth_year"],
+        home_unit=data["home_unit"],
+    )
+    person_fill_derived(probe)
+    try:
+        citizen_id = normalize_citizen_id(data["citizen_id"] or "")
+    except ValueError:
+        citizen_id = ""
+    found = selectors.likely_duplicates(
+        citizen_id="",
+        name_folded=probe.name_folded,
+        birth_date=probe.birth_date,
+        birth_year=probe.birth_year,
+        commune_id=commune_of(probe),
+        exclude_pk=exclude_pk,
+        user=user,
+    )
+    return [p for p in found if not (citizen_id and p.citizen_id == citizen_id)]
+
+
+def _person_form_page(
+    request: HttpRequest, form: PersonForm, person: Person | None, duplicates: list[Person]
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "person": person,
+        "duplicates": duplicates,
+        "selected_home_unit": form.selected_home_unit(),
+        "cancel_url": person.get_absolute_url() if person else reverse("people:person_list"),
+    }
+    return render(request, "people/person_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, PEOPLE_USERS)
+    initial = {"owner": getattr(request.user, "organization_id", None)}
+    form = PersonForm(request.POST or None, initial=initial, user=request.user)
+    duplicates: list[Person] = []
+    if request.method == "POST" and form.is_valid():
+        duplicates = _duplicates_for(form, request.user, None)
+        if not duplicates or form.cleaned_data["confirm_new"]:
+            try:
+                person = services.person_create(
+                    actor=request.user, owner=form.cleaned_data["owner"], data=form.to_data()
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                add_failure(form, exc)
+            else:
+                messages.success(request, _("Đã thêm hồ sơ %(name)s.") % {"name": person})
+                return redirect(person)
+    return _person_form_page(request, form, None, duplicates)
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, person_pk: int) -> HttpResponse:
+    person = get_for_user(Person.objects, request.user, person_pk, CHANGE)
+    form = PersonForm(
+        request.POST or None,
+        initial=PersonForm.initial_for(person),
+        user=request.user,
+        person=person,
+    )
+    form.fields["owner"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=request.user, person=person, data=form.to_data())
+        except (ValidationError, PermissionDenied) as exc:
+            add_failure(form, exc)
+        else:
+            messages.success(request, _("Đã lưu hồ sơ."))
+            return redirect(person)
+    return _person_form_page(request, form, person, [])
+
+
+@require_GET
+def unit_options(request: HttpRequest) -> HttpResponse:
+    """Radio options of communes and villages for a person's home (htmx partial)."""
+    require_role(request.user, PEOPLE_USERS)
+    field = request.GET.get("field", "home_unit")
+    if not field.isidentifier():
+        field = "home_unit"
+    error = ""
+    units = AdminUnit.objects.none()
+    try:
+        words = geo_selectors.clean_query(request.GET.get("q", ""))
+    except geo_selectors.SearchError as exc:
+        error, words = str(exc), []
+    if words:
+        in_scope = units_in_scope(request.user)
+        units = geo_selectors.unit_search(query=" ".join(words)).filter(
+            pk__in=in_scope.values("pk")
+        )[:20]
+    return render(
+        request, "geo/_unit_picker.html", {"units": units, "field": field, "error": error}
+    )
+
+
+# --- duplicates and merge -------------------------------------------------------------
+
+
+@require_GET
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, PEOPLE_USERS)
+    page = paginate(request, selectors.duplicate_groups(user=request.user), per_page=100)
+    return render(request, "people/duplicate_list.html", {"page": page})
+
+
+def _related_counts(person: Person) -> dict[str, int]:
+    return {
+        "nominations": person.nominations.count(),
+        "enrollments": person.enrollments.count(),
+        "rosters": person.roster_memberships.count(),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def person_merge(request: HttpRequest, person_pk: int, other_pk: int) -> HttpResponse:
+    """Merge `other_pk` into `person_pk` (the record kept), choosing per field."""
+    related = ("organization", "home_unit", "owner")
+    keep = get_for_user(Person.objects.select_related(*related), request.user, person_pk, CHANGE)
+    drop = get_for_user(Person.objects.select_related(*related), request.user, other_pk, CHANGE)
+    if keep.pk == drop.pk:
+        messages.error(request, _("Hãy chọn hai hồ sơ khác nhau để gộp."))
+        return redirect(keep)
+    defaults = services.merge_defaults(keep, drop)
+    choices = {
+        name: request.POST.get(f"f_{name}", defaults[name])
+        if request.method == "POST"
+        else defaults[name]
+        for name in defaults
+    }
+    error = ""
+    if request.method == "POST":
+        try:
+            services.person_merge(actor=request.user, keep=keep, drop=drop, choices=choices)
+        except (ValidationError, PermissionDenied) as exc:
+            error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        else:
+            messages.success(request, _("Đã gộp hai hồ sơ."))
+            return redirect(keep)
+    keep_values = services.person_snapshot(keep)
+    drop_values = services.person_snapshot(drop)
+    rows = [
+        {
+            "name": name,
+            "label": _field_label(name),
+            "keep": keep_values.get(name),
+            "drop": drop_values.get(name),
+            "choice": choices[name],
+            "same": keep_values.get(name) == drop_values.get(name),
+        }
+        for name in PERSON_FIELDS
+        if name in choices
+    ]
+    context = {
+        "keep": keep,
+        "drop": drop,
+        "rows": rows,
+        "keep_categories": keep_values.get("categories") or [],
+        "drop_categories": drop_values.get("categories") or [],
+        "keep_counts": _related_counts(keep),
+        "drop_counts": _related_counts(drop),
+        "error": error,
+    }
+    return render(request, "people/person_merge.html", context, status=400 if error else 200)
+
+
+# --- rosters --------------------------------------------------------------------------
+
+
+@require_GET
+def roster_list(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, COMMITTEE)
+    query = request.GET.get("q", "")[:100]
+    context = {
+        "page": paginate(request, selectors.roster_list(user=request.user, query=query)),
+        "query": query,
+    }
+    return render(request, "people/roster_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def roster_create(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, COMMITTEE)
+    today = timezone.localdate()
+    initial = {
+        "owner": getattr(request.user, "organization_id", None),
+        "period_start": today.replace(month=1, day=1),
+        "period_end": today.replace(month=12, day=31),
+    }
+    form = RosterForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            roster = services.roster_create(
+                actor=request.user, owner=form.cleaned_data["owner"], data=form.to_data()
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_failure(form, exc)
+        else:
+            messages.success(request, _("Đã tạo danh sách."))
+            return redirect(roster)
+    context = {
+        "form": form,
+        "title": _("Tạo danh sách đối tượng cần bồi dưỡng"),
+        "submit": _("Lưu"),
+        "cancel_url": reverse("people:roster_list"),
+    }
+    return render(request, "courses/simple_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def roster_edit(request: HttpRequest, roster_pk: int) -> HttpResponse:
+    roster = get_for_user(Roster.objects, request.user, roster_pk, CHANGE)
+    form = RosterForm(
+        request.POST or None, initial=RosterForm.initial_for(roster), user=request.user
+    )
+    form.fields["owner"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.roster_update(actor=request.user, roster=roster, data=form.to_data())
+        except (ValidationError, PermissionDenied) as exc:
+            add_failure(form, exc)
+        else:
+            messages.success(request, _("Đã lưu danh sách."))
+            return redirect(roster)
+    context = {
+        "form": form,
+        "title": _("Sửa danh sách"),
+        "submit": _("Lưu"),
+        "cancel_url": roster.get_absolute_url(),
+    }
+    return render(request, "courses/simple_form.html", context)
+
+
+@require_GET
+def roster_detail(request: HttpRequest, roster_pk: int) -> HttpResponse:
+    roster = get_for_user(Roster.objects.select_related("owner"), request.user, roster_pk)
+    query = request.GET.get("q", "")[:100]
+    page = paginate(request, selectors.roster_members(roster, query=query))
+    context = {
+        "roster": roster,
+        "page": page,
+        "query": query,
+        "total": roster.memberships.count(),
+        "can_change": may_change(request.user, roster),
+        "import_url": _import_url(roster),
+    }
+    return render(request, "people/roster_detail.html", context)
+
+
+def _import_url(roster: Roster) -> str:
+    """The importer's page for this roster ("" until the importer is installed)."""
+    try:
+        return f"{reverse('ingest:job_create')}?kind=roster&roster={roster.pk}"
+    except NoReverseMatch:
+        return ""
+
+
+@require_http_methods(["GET", "POST"])
+def roster_add(request: HttpRequest, roster_pk: int) -> HttpResponse:
+    """Choose people by category, unit and employer; preview the count; add them."""
+    roster = get_for_user(Roster.objects.select_related("owner"), request.user, roster_pk, CHANGE)
+    bound = request.method == "POST" or "preview" in request.GET
+    form = RosterAddForm((request.POST or request.GET) if bound else None, user=request.user)
+    preview: dict[str, int] | None = None
+    if bound and form.is_valid():
+        candidates = selectors.roster_candidates(user=request.user, **form.criteria())
+        if request.method == "POST":
+            added = services.roster_add_people(actor=request.user, roster=roster, people=candidates)
+            messages.success(request, _("Đã thêm %(n)s người vào danh sách.") % {"n": added})
+            return redirect(roster)
+        new = candidates.exclude(pk__in=roster.memberships.values("person_id"))
+        preview = {"matching": candidates.count(), "new": new.count()}
+    context = {"roster": roster, "form": form, "preview": preview}
+    return render(request, "people/roster_add.html", context)
+
+
+@require_POST
+def roster_remove(request: HttpRequest, roster_pk: int) -> HttpResponse:
+    roster = get_for_user(Roster.objects, request.user, roster_pk, CHANGE)
+    ids = [i for i in map(parse_id, request.POST.getlist("person")) if i is not None]
+    removed = services.roster_remove_people(actor=request.user, roster=roster, person_ids=ids)
+    messages.success(request, _("Đã bỏ %(n)s người khỏi danh sách.") % {"n": removed})
+    return redirect(roster)
+
+
+@require_GET
+def roster_coverage(request: HttpRequest, roster_pk: int) -> HttpResponse:
+    roster = get_for_user(
+        Roster.objects.select_related("owner", "owner__territory"), request.user, roster_pk
+    )
+    rows, total = selectors.roster_coverage(roster)
+    members = paginate(
+        request,
+        selectors.roster_member_status(roster)
+        .select_related("person", "unit")
+        .order_by("person__sort_key", "pk"),
+    )
+    completions = selectors.member_completions(roster, [m.person_id for m in members])
+    for member in members:
+        member.completions = completions.get(member.person_id, [])
+    context = {"roster": roster, "rows": rows, "total": total, "page": members}
+    return render(request, "people/roster_coverage.html", context)
+
+
+@require_GET
+def roster_coverage_xlsx(request: HttpRequest, roster_pk: int) -> HttpResponse:
+    roster = get_for_user(
+        Roster.objects.select_related("owner", "owner__territory"), request.user, roster_pk
+    )
+    rows, total = selectors.roster_coverage(roster)
+    headers = [
+        _("Địa bàn"),
+        _("Số người trong danh sách"),
+        _("Đã được cử học"),
+        _("Đã hoàn thành"),
+        _("Tỉ lệ hoàn thành (%)"),
+    ]
+    table: list[list[CellValue]] = [
+        [r.name or _("(chưa rõ địa bàn)"), r.members, r.enrolled, r.completed, r.percent]
+        for r in rows
+    ]
+    table.append([_("Tổng cộng"), total.members, total.enrolled, total.completed, total.percent])
+    content = write_table(headers, table, sheet_title=roster.name, widths=(40, 14, 14, 14, 14))
+    return _xlsx(content, f"bao-phu-danh-sach-{roster.pk}.xlsx")
+
+
+@require_GET
+def roster_members_xlsx(request: HttpRequest, roster_pk: int) -> HttpResponse:
+    roster = get_for_user(Roster.objects, request.user, roster_pk)
+    members = list(
+        selectors.roster_member_status(roster)
+        .select_related("person", "person__organization", "unit")
+        .order_by("person__sort_key", "pk")
+    )
+    completions = selectors.member_completions(roster, [m.person_id for m in members])
+    headers = [
+        _("Họ và tên"),
+        _("Ngày/năm sinh"),
+        _("Chức vụ"),
+        _("Cơ quan công tác"),
+        _("Địa bàn"),
+        _("Đã được cử học"),
+        _("Đã hoàn thành"),
+        _("Các lớp đã hoàn thành"),
+    ]
+    table = [
+        [
+            m.person.full_name,
+            m.person.birth_display,
+            m.person.position,
+            str(m.person.organization) if m.person.organization else "",
+            m.unit.name if m.unit else "",
+            _("Có") if m.is_enrolled else "",  # type: ignore[attr-defined]
+            _("Có") if m.has_completed else "",  # type: ignore[attr-defined]
+            "; ".join(c.title for c in completions.get(m.person_id, [])),
+        ]
+        for m in members
+    ]
+    content = write_table(
+        headers, table, sheet_title=roster.name, widths=(28, 12, 24, 30, 30, 10, 10, 60)
+    )
+    return _xlsx(content, f"danh-sach-{roster.pk}.xlsx")
