@@ -294,15 +294,14 @@ def merge_defaults(keep: Person, drop: Person) -> dict[str, str]:
 
 def _merge_conflicts(keep: Person, drop: Person) -> None:
     """Refuse a merge that would put one person twice in a class."""
-    from courses.models import Course
     from nominations.models import OPEN_STATUSES, Enrollment, Nomination
 
-    both = (
-        Enrollment.objects.filter(person=keep)
-        .values("course_id")
-        .intersection(Enrollment.objects.filter(person=drop).values("course_id"))
+    shared = Enrollment.objects.filter(person=drop).values("course_id")
+    courses = list(
+        Enrollment.objects.filter(person=keep, course_id__in=shared).values_list(
+            "course__title", flat=True
+        )
     )
-    courses = list(Course.objects.filter(pk__in=list(both)).values_list("title", flat=True))
     if courses:
         raise ValidationError(
             _(
@@ -313,10 +312,11 @@ def _merge_conflicts(keep: Person, drop: Person) -> None:
         )
     open_keep = Nomination.objects.filter(person=keep, status__in=OPEN_STATUSES)
     open_drop = Nomination.objects.filter(person=drop, status__in=OPEN_STATUSES)
-    nominated = open_keep.values_list("course_id", flat=True).intersection(
-        open_drop.values_list("course_id", flat=True)
+    courses = list(
+        open_keep.filter(course_id__in=open_drop.values("course_id")).values_list(
+            "course__title", flat=True
+        )
     )
-    courses = list(Course.objects.filter(pk__in=list(nominated)).values_list("title", flat=True))
     if courses:
         raise ValidationError(
             _(
