@@ -1,0 +1,316 @@
+"""Writing checked rows: people, their categories, their history, roster places, nominations.
+
+Everything goes in bulk (bulk_create / bulk_update in batches) inside the
+caller's transaction; the history (`PersonChange`, action IMPORT) is written
+for every created, updated or merged person in bulk too.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ingest.checking import (
+    PERSON_FIELDS,
+    CheckResult,
+    Checker,
+    Outcome,
+    Progress,
+    RowError,
+    RowPlan,
+    _chunks,
+)
+from orgs.models import Organization
+from people.identity import person_fill_derived
+from people.models import ChangeAction, Person, PersonChange, Roster, RosterMember
+
+BATCH = 2000
+# Fields a file may change on an existing person (never the owner).
+UPDATABLE = tuple(f for f in PERSON_FIELDS if f not in ("family_name", "middle_name", "given_name"))
+
+
+class WriteRejected(Exception):
+    """A row failed while writing (all-or-nothing): everything was rolled back."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(errors[0].message if errors else "")
+        self.errors = errors
+
+
+@dataclass
+class WriteResult:
+    created: int = 0
+    updated: int = 0
+    merged: int = 0
+    roster_added: int = 0
+    roster_present: int = 0
+    nominated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "merged": self.merged,
+            "roster_added": self.roster_added,
+            "roster_present": self.roster_present,
+            "nominated": self.nominated,
+        }
+
+
+def _display(value: Any, names: dict[str, dict[int, str]], name: str) -> Any:
+    if value is None or value == "":
+        return None
+    if name in names:
+        return names[name].get(value, str(value))
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return value
+
+
+def _history_key(name: str) -> str:
+    return name.removesuffix("_id")
+
+
+@dataclass
+class Writer:
+    checker: Checker
+    owner: Organization
+    actor: Any
+    progress: Progress | None = None
+
+    def _names(self) -> dict[str, dict[int, str]]:
+        units = {pk: info.name for pk, info in self.checker.units.units.items()}
+        return {"home_unit_id": units, "organization_id": {}}
+
+    def write(
+        self,
+        result: CheckResult,
+        *,
+        roster: Roster | None = None,
+        course: Any = None,
+    ) -> WriteResult:
+        """Write the valid rows of `result`; the caller holds the transaction."""
+        plans = result.valid_plans
+        total = len(plans)
+        done = 0
+        outcome = WriteResult()
+        names = self._names()
+        by = self.actor if getattr(self.actor, "pk", None) else None
+        changes: list[PersonChange] = []
+        people: dict[int, Person] = {}  # row -> person
+        creates = [plan for plan in plans if plan.outcome == Outcome.CREATE]
+        for batch in _chunks(creates):
+            made = [self._new_person(plan) for plan in batch]
+            Person.objects.bulk_create(made, batch_size=BATCH)
+            links = [
+                Person.categories.through(person_id=person.pk, traineecategory_id=category)
+                for plan, person in zip(batch, made, strict=True)
+                for category in plan.categories
+            ]
+            Person.categories.through.objects.bulk_create(links, batch_size=BATCH * 2)
+            for plan, person in zip(batch, made, strict=True):
+                people[plan.row] = person
+                history = {
+                    _history_key(name): [None, _display(plan.values[name], names, name)]
+                    for name in PERSON_FIELDS
+                    if plan.values[name] not in (None, "", False)
+                }
+                if plan.categories:
+                    history["categories"] = [None, sorted(self._category_names(plan.categories))]
+                changes.append(
+                    PersonChange(person=person, action=ChangeAction.IMPORT, changes=history, by=by)
+                )
+            outcome.created += len(made)
+            done += len(batch)
+            self._progress(done, total)
+        existing = [plan for plan in plans if plan.outcome in (Outcome.UPDATE, Outcome.MERGE)]
+        for batch in _chunks(existing):
+            updated = self._update(batch, names, by, changes, people)
+            outcome.updated += sum(1 for p in batch if p.outcome == Outcome.UPDATE)
+            outcome.merged += sum(1 for p in batch if p.outcome == Outcome.MERGE)
+            done += len(batch)
+            del updated
+            self._progress(done, total)
+        PersonChange.objects.bulk_create(changes, batch_size=BATCH)
+        if roster is not None:
+            self._roster(roster, plans, people, outcome)
+        if course is not None:
+            self._nominate(course, plans, people, outcome)
+        return outcome
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
+
+    def _category_names(self, pks: Iterable[int]) -> list[str]:
+        lookup = self.checker.categories.by_pk
+        return [lookup.get(pk, str(pk)) for pk in pks]
+
+    def _new_person(self, plan: RowPlan) -> Person:
+        values = plan.values
+        derived = plan.derived
+        return Person(
+            family_name=values["family_name"],
+            middle_name=values["middle_name"],
+            given_name=values["given_name"],
+            full_name=derived["full_name"],
+            name_folded=derived["name_folded"],
+            sort_key=derived["sort_key"],
+            identity_key=derived["identity_key"],
+            birth_date=values["birth_date"],
+            birth_year=values["birth_year"],
+            sex=values["sex"],
+            citizen_id=values["citizen_id"],
+            ethnicity=values["ethnicity"],
+            religion=values["religion"],
+            phone=values["phone"],
+            email=values["email"],
+            position=values["position"],
+            organization_id=values["organization_id"],
+            home_unit_id=values["home_unit_id"],
+            theory_level=values["theory_level"],
+            is_party_member=values["is_party_member"],
+            party_joined_on=values["party_joined_on"],
+            owner_id=self.owner.pk,
+        )
+
+    def _update(
+        self,
+        batch: list[RowPlan],
+        names: dict[str, dict[int, str]],
+        by: Any,
+        changes: list[PersonChange],
+        people: dict[int, Person],
+    ) -> list[Person]:
+        from geo.models import AdminUnit
+
+        loaded = Person.objects.select_related("home_unit").in_bulk(
+            [plan.person_id for plan in batch]
+        )
+        new_units = {
+            plan.values["home_unit_id"] for plan in batch if plan.values["home_unit_id"]
+        }
+        units = AdminUnit.objects.in_bulk(list(new_units))
+        through = Person.categories.through
+        current: dict[int, set[int]] = {}
+        for person_id, category_id in through.objects.filter(
+            person_id__in=list(loaded)
+        ).values_list("person_id", "traineecategory_id"):
+            current.setdefault(person_id, set()).add(category_id)
+        changed_fields: set[str] = set()
+        saved: list[Person] = []
+        links: list[Any] = []
+        now = timezone.now()
+        for plan in batch:
+            assert plan.person_id is not None
+            person = loaded[plan.person_id]
+            diff: dict[str, list[Any]] = {}
+            if plan.derived["full_name"] != person.full_name:
+                diff["full_name"] = [person.full_name, plan.derived["full_name"]]
+                person.family_name = plan.values["family_name"]
+                person.middle_name = plan.values["middle_name"]
+                person.given_name = plan.values["given_name"]
+                changed_fields.update(("family_name", "middle_name", "given_name"))
+            for name in UPDATABLE:
+                new = plan.values[name]
+                if new in (None, "", False):
+                    continue  # an empty cell never erases what the registry knows
+                old = getattr(person, name)
+                if old != new:
+                    diff[_history_key(name)] = [
+                        _display(old, names, name),
+                        _display(new, names, name),
+                    ]
+                    setattr(person, name, new)
+                    changed_fields.add(name)
+                    if name == "home_unit_id":
+                        person.home_unit = units[new]
+            missing = [c for c in plan.categories if c not in current.get(person.pk, set())]
+            if missing:
+                before = sorted(self._category_names(current.get(person.pk, set())))
+                after = sorted(self._category_names({*current.get(person.pk, set()), *missing}))
+                diff["categories"] = [before or None, after]
+                links += [through(person_id=person.pk, traineecategory_id=c) for c in missing]
+            people[plan.row] = person
+            if not diff:
+                continue
+            person_fill_derived(person)
+            person.updated_at = now
+            saved.append(person)
+            note = (
+                _("Cập nhật theo số CCCD")
+                if plan.outcome == Outcome.UPDATE
+                else _("Gộp theo họ tên, ngày sinh và xã")
+            )
+            changes.append(
+                PersonChange(
+                    person=person, action=ChangeAction.IMPORT, changes=diff, note=note, by=by
+                )
+            )
+        if saved:
+            fields = sorted(
+                changed_fields
+                | {"full_name", "name_folded", "sort_key", "birth_year", "identity_key", "updated_at"}
+            )
+            Person.objects.bulk_update(saved, fields, batch_size=500)
+        through.objects.bulk_create(links, batch_size=BATCH, ignore_conflicts=True)
+        return saved
+
+    def _roster(
+        self,
+        roster: Roster,
+        plans: list[RowPlan],
+        people: dict[int, Person],
+        outcome: WriteResult,
+    ) -> None:
+        ids = [people[plan.row].pk for plan in plans]
+        present: set[int] = set()
+        for chunk in _chunks(ids):
+            present.update(
+                RosterMember.objects.filter(roster=roster, person_id__in=chunk).values_list(
+                    "person_id", flat=True
+                )
+            )
+        members = [
+            RosterMember(roster=roster, person_id=people[plan.row].pk, unit_id=self._coverage(plan))
+            for plan in plans
+            if people[plan.row].pk not in present
+        ]
+        RosterMember.objects.bulk_create(members, batch_size=BATCH)
+        outcome.roster_added = len(members)
+        outcome.roster_present = len(present)
+
+    def _coverage(self, plan: RowPlan) -> int | None:
+        unit_id = plan.values["home_unit_id"]
+        if unit_id is None:
+            return None
+        return plan.commune_id
+
+    def _nominate(
+        self, course: Any, plans: list[RowPlan], people: dict[int, Person], outcome: WriteResult
+    ) -> None:
+        from nominations.services import nominate
+
+        failed: list[RowError] = []
+        for plan in plans:
+            try:
+                with transaction.atomic():
+                    nominate(actor=self.actor, course=course, unit=self.owner, person=people[plan.row])
+            except (ValidationError, PermissionDenied) as error:
+                message = " ".join(error.messages) if isinstance(error, ValidationError) else str(
+                    error
+                )
+                failed.append(RowError(plan.row, "", message))
+                plan.outcome = Outcome.REJECT
+                plan.errors.append(failed[-1])
+            else:
+                outcome.nominated += 1
+        outcome.errors = failed
