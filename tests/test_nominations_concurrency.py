@@ -1,0 +1,143 @@
+"""Many people approved for the last places at the same instant (PostgreSQL).
+
+30 threads, each with its own database connection, wait at a barrier and then
+approve (or enroll directly) a different person in a class with 5 places
+left: exactly 5 get in, the rest wait in line, nobody is lost, and the
+counter equals the rows. Then 5 trainees leave at once and exactly the first
+5 on the waiting list are promoted, in order.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from courses.models import Course
+from nominations import selectors, services
+from nominations.models import (
+    Enrollment,
+    EnrollmentStatus,
+    EventKind,
+    Nomination,
+    NominationEvent,
+    NominationStatus,
+)
+from tests.test_nominations_fixtures import make_person, make_unit, nominating_course
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="SQLite serialises every write: concurrency is only meaningful on PostgreSQL",
+    ),
+]
+
+THREADS = 30
+
+
+def _race(jobs: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
+    """Run every job in its own thread and connection, all released at once."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[Any] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def run(job: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout=30)
+            outcome = job()
+            with lock:
+                results.append(outcome)
+        except BaseException as exc:
+            with lock:
+                errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results, errors
+
+
+def test_no_overbooking_and_no_lost_registration(owner_org: Any, member: Any) -> None:
+    course = nominating_course(owner_org, capacity=60)
+    units = [make_unit(owner_org, f"Đơn vị cử số {i}", "other") for i in range(3)]
+    for unit in units:
+        services.quota_set(actor=None, course=course, unit=unit, places=THREADS // 3 + 2)
+    # 20 places already taken, then the capacity brought down to leave 5.
+    for i in range(20):
+        services.enroll_directly(
+            actor=None, course=course, person=make_person(owner_org, f"Lê Văn Sẵn{i}")
+        )
+    Course.objects.filter(pk=course.pk).update(capacity=25)
+    nominations = [
+        services.nominate(
+            actor=None,
+            course=course,
+            unit=units[i % 3],
+            person=make_person(units[i % 3], f"Nguyễn Văn Đua{i}"),
+        )
+        for i in range(THREADS - 5)
+    ]
+    direct = [make_person(owner_org, f"Trần Văn Thẳng{i}") for i in range(5)]
+    jobs: list[Callable[[], Any]] = [
+        (lambda n=n: services.nomination_approve(actor=member, nomination=n).status)
+        for n in nominations
+    ]
+    jobs += [
+        (lambda p=p: services.enroll_directly(actor=member, course=course, person=p).status)
+        for p in direct
+    ]
+    results, errors = _race(jobs)
+
+    course.refresh_from_db()
+    enrolled = Enrollment.objects.filter(course=course, status=EnrollmentStatus.ENROLLED)
+    assert course.enrolled_count == 25 == enrolled.count()
+    assert selectors.enrolled_count_matches(course)
+    # Every approval either took a place or waits; only direct enrollments may be refused.
+    statuses = Nomination.objects.filter(pk__in=[n.pk for n in nominations]).values_list(
+        "status", flat=True
+    )
+    assert set(statuses) <= {NominationStatus.APPROVED, NominationStatus.WAITLISTED}
+    approved = sum(s == NominationStatus.APPROVED for s in statuses)
+    direct_in = enrolled.filter(person__in=direct).count()
+    assert approved + direct_in == 5
+    assert len(results) + len(errors) == THREADS
+    assert all("không còn chỗ" in " ".join(getattr(e, "messages", [str(e)])) for e in errors)
+    assert len(errors) == 5 - direct_in
+    waiting = list(
+        Nomination.objects.filter(course=course, status=NominationStatus.WAITLISTED).order_by(
+            "waitlisted_at", "pk"
+        )
+    )
+    assert len(waiting) == len(nominations) - approved
+
+    # Five trainees leave at the same instant: the first five waiting are promoted.
+    leaving = list(enrolled.order_by("pk")[:5])
+    _results, errors = _race(
+        [
+            (lambda e=e: services.enrollment_withdraw(actor=member, enrollment=e, reason="Bận"))
+            for e in leaving
+        ]
+    )
+    assert errors == []
+    course.refresh_from_db()
+    assert course.enrolled_count == 25 and selectors.enrolled_count_matches(course)
+    promoted = set(
+        Nomination.objects.filter(pk__in=[n.pk for n in waiting[:5]]).values_list(
+            "status", flat=True
+        )
+    )
+    assert promoted == {NominationStatus.APPROVED}
+    assert (
+        Nomination.objects.filter(course=course, status=NominationStatus.WAITLISTED).count()
+        == len(waiting) - 5
+    )
+    assert NominationEvent.objects.filter(course=course, kind=EventKind.PROMOTED).count() == 5
