@@ -478,7 +478,7 @@ def roster_add_people(*, actor: Any, roster: Roster, people: QuerySet[Person]) -
     new = (
         visible.exclude(pk__in=roster.memberships.values("person_id"))
         .select_related("home_unit")
-        .only("pk", "home_unit__pk", "home_unit__level", "home_unit__parent_id")
+        .only("id", "home_unit__id", "home_unit__level", "home_unit__parent")
     )
     rows = [
         RosterMember(roster=roster, person=p, unit_id=_coverage_unit_id(p)) for p in new.iterator()
