@@ -21,10 +21,18 @@ from core.scope import CHANGE, VIEW, get_for_user, has_role, may_change, require
 from courses.models import Course, CourseStatus
 from nominations import exports, selectors, services
 from nominations.forms import PersonChoiceForm, QuotaForm, ReasonForm
-from nominations.models import Enrollment, Nomination, NominationStatus, Quota
+from nominations.models import (
+    Enrollment,
+    EventKind,
+    Nomination,
+    NominationEvent,
+    NominationStatus,
+    Quota,
+)
 from orgs.models import Organization
 from people.forms import PersonForm
 
+NOMINATORS = COMMITTEE | {Role.FOCAL_POINT}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Fields of the person form a focal point fills when adding someone while nominating.
 NEW_PERSON_FIELDS = (
@@ -98,19 +106,21 @@ def _panel(request: HttpRequest, course_pk: int, notice: str = "", error: str = 
 
 @require_GET
 def course_page(request: HttpRequest, course_pk: int) -> HttpResponse:
-    course = _course(request, course_pk)
     require_role(request.user, COMMITTEE)
+    course = _course(request, course_pk)
     return render(request, "nominations/course.html", _panel_context(request, course))
 
 
 @require_http_methods(["GET", "POST"])
 def quota_create(request: HttpRequest, course_pk: int) -> HttpResponse:
+    require_role(request.user, COMMITTEE)
     course = _course(request, course_pk, CHANGE)
     return _quota_form(request, course, None)
 
 
 @require_http_methods(["GET", "POST"])
 def quota_edit(request: HttpRequest, quota_pk: int) -> HttpResponse:
+    require_role(request.user, COMMITTEE)
     quota = get_for_user(
         Quota.objects.select_related("course", "unit"), request.user, quota_pk, CHANGE
     )
@@ -149,6 +159,7 @@ def _quota_form(request: HttpRequest, course: Course, quota: Quota | None) -> Ht
 
 @require_POST
 def quota_delete(request: HttpRequest, quota_pk: int) -> HttpResponse:
+    require_role(request.user, COMMITTEE)
     quota = get_for_user(
         Quota.objects.select_related("course", "unit"), request.user, quota_pk, CHANGE
     )
@@ -172,6 +183,7 @@ def _nomination(request: HttpRequest, nomination_pk: int, action: str = VIEW) ->
 
 @require_POST
 def nomination_approve(request: HttpRequest, nomination_pk: int) -> HttpResponse:
+    require_role(request.user, COMMITTEE)
     nomination = _nomination(request, nomination_pk, CHANGE)
     try:
         nomination = services.nomination_approve(actor=request.user, nomination=nomination)
@@ -190,6 +202,7 @@ def nomination_approve(request: HttpRequest, nomination_pk: int) -> HttpResponse
 
 @require_POST
 def nomination_reject(request: HttpRequest, nomination_pk: int) -> HttpResponse:
+    require_role(request.user, COMMITTEE)
     nomination = _nomination(request, nomination_pk, CHANGE)
     form = ReasonForm(request.POST)
     if not form.is_valid():
@@ -207,6 +220,7 @@ def nomination_reject(request: HttpRequest, nomination_pk: int) -> HttpResponse:
 @require_POST
 def nomination_withdraw(request: HttpRequest, nomination_pk: int) -> HttpResponse:
     """The unit's focal point (from its page) or the committee takes a nomination back."""
+    require_role(request.user, NOMINATORS)
     nomination = _nomination(request, nomination_pk)
     committee = may_change(request.user, nomination.course)
     try:
@@ -228,6 +242,7 @@ def nomination_withdraw(request: HttpRequest, nomination_pk: int) -> HttpRespons
 
 @require_POST
 def enrollment_withdraw(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
+    require_role(request.user, COMMITTEE)
     enrollment = get_for_user(
         Enrollment.objects.select_related("course", "person"), request.user, enrollment_pk, CHANGE
     )
@@ -236,6 +251,7 @@ def enrollment_withdraw(request: HttpRequest, enrollment_pk: int) -> HttpRespons
         return _panel(
             request, enrollment.course_id, error=_("Rút học viên khỏi lớp phải ghi rõ lý do.")
         )
+    since = timezone.now()
     try:
         services.enrollment_withdraw(
             actor=request.user, enrollment=enrollment, reason=form.cleaned_data["reason"]
@@ -244,14 +260,15 @@ def enrollment_withdraw(request: HttpRequest, enrollment_pk: int) -> HttpRespons
         return _panel(request, enrollment.course_id, error=_refusal(exc))
     notice = _("%(name)s đã rút khỏi lớp.") % {"name": enrollment.person.full_name}
     promoted = (
-        Nomination.objects.filter(course_id=enrollment.course_id, events__kind="promoted")
-        .filter(events__at__gte=enrollment.withdrawn_at or timezone.now())
-        .select_related("person")
+        NominationEvent.objects.filter(
+            course_id=enrollment.course_id, kind=EventKind.PROMOTED, at__gte=since
+        )
+        .select_related("nomination__person")
         .first()
     )
-    if promoted is not None:
+    if promoted is not None and promoted.nomination is not None:
         notice += " " + _("%(name)s được tự động chuyển từ danh sách chờ vào lớp.") % {
-            "name": promoted.person.full_name
+            "name": promoted.nomination.person.full_name
         }
     return _panel(request, enrollment.course_id, notice=notice)
 
@@ -259,6 +276,7 @@ def enrollment_withdraw(request: HttpRequest, enrollment_pk: int) -> HttpRespons
 @require_POST
 def enroll(request: HttpRequest, course_pk: int) -> HttpResponse:
     """The committee adds a person directly (no nomination)."""
+    require_role(request.user, COMMITTEE)
     course = _course(request, course_pk, CHANGE)
     form = PersonChoiceForm(request.POST, people=selectors.enrollable_people(user=request.user))
     if not form.is_valid():
@@ -274,8 +292,8 @@ def enroll(request: HttpRequest, course_pk: int) -> HttpResponse:
 
 @require_GET
 def trainees_xlsx(request: HttpRequest, course_pk: int) -> HttpResponse:
+    require_role(request.user, NOMINATORS | {Role.SECRETARY})
     course = _course(request, course_pk)
-    require_role(request.user, COMMITTEE | {Role.SECRETARY, Role.FOCAL_POINT})
     enrollments = selectors.course_enrollments(course, user=request.user).filter(status="enrolled")
     response = HttpResponse(exports.trainee_table(course, enrollments), content_type=XLSX_TYPE)
     filename = f"hoc-vien-lop-{course.pk}.xlsx"
@@ -297,9 +315,9 @@ def my_courses(request: HttpRequest) -> HttpResponse:
 
 def _unit_quota(request: HttpRequest, course_pk: int) -> tuple[Course, Quota, Organization]:
     """The class and the quota of the focal point's unit in it (404 without one)."""
-    course = _course(request, course_pk)
     if Role.FOCAL_POINT not in roles_of(request.user):
         raise PermissionDenied(_("Chỉ đầu mối đơn vị cử học viên dùng được chức năng này."))
+    course = _course(request, course_pk)
     quota = selectors.unit_quota(course, user=request.user)
     if quota is None:
         raise Http404(_("Đơn vị của bạn không có chỉ tiêu trong lớp này."))
@@ -380,6 +398,7 @@ def nominate_new_person(request: HttpRequest, course_pk: int) -> HttpResponse:
 def person_options(request: HttpRequest, course_pk: int) -> HttpResponse:
     """<option>s of people matching ?q= (accent-folding): a focal point's unit's
     people for nominating, anyone in scope for the committee's direct enrollment."""
+    require_role(request.user, NOMINATORS)
     query = request.GET.get("q", "")[:100]
     if has_role(request.user, COMMITTEE):
         _course(request, course_pk, CHANGE)
