@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from core.scope import VIEW, restrict
 from core.text import tokens
 from geo.models import AdminUnit, Level
+from people.identity import commune_of
 from people.models import Person, PersonChange, Roster, RosterMember, TraineeCategory
 
 _DIGITS_ONLY = str.maketrans("", "", " .-+()")
@@ -121,20 +122,28 @@ def likely_duplicates(
     return people.select_related("home_unit", "home_unit__parent", "owner", "organization")[:20]
 
 
-def duplicate_groups(*, user: Any) -> QuerySet[Person]:
-    """People the user may see who share their duplicate key with another visible person."""
-    visible = restrict(Person.objects.all(), user, VIEW).exclude(identity_key="")
-    keys = (
-        visible.values("identity_key")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .values("identity_key")
+def duplicate_groups(*, user: Any) -> list[list[Person]]:
+    """Groups of people the user may see with the same folded name, birth year and commune.
+
+    Coarser than `identity_key` on purpose: a record with a full birth date and
+    one with only the year are most often the same person entered twice.
+    """
+    visible = restrict(Person.objects.all(), user, VIEW).filter(
+        birth_year__isnull=False, home_unit__isnull=False
     )
-    return (
-        visible.filter(identity_key__in=keys)
+    twins = visible.filter(
+        name_folded=OuterRef("name_folded"), birth_year=OuterRef("birth_year")
+    ).exclude(pk=OuterRef("pk"))
+    people = (
+        visible.filter(Exists(twins))
         .select_related("home_unit", "home_unit__parent", "owner", "organization")
-        .order_by("identity_key", "pk")
+        .order_by("sort_key", "pk")
     )
+    groups: dict[tuple[str, int | None, int | None], list[Person]] = {}
+    for person in people.iterator(chunk_size=2000):
+        key = (person.name_folded, person.birth_year, commune_of(person))
+        groups.setdefault(key, []).append(person)
+    return [group for group in groups.values() if len(group) > 1]
 
 
 # --- rosters --------------------------------------------------------------------------

@@ -96,6 +96,10 @@ PERSON_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PersonData))
 _MODEL_FIELDS = tuple(name for name in PERSON_FIELDS if name != "categories")
 
 
+# Fields with choices: the history keeps their labels.
+_CHOICE_FIELDS = frozenset({"sex", "ethnicity", "religion", "theory_level"})
+
+
 # --- validation -----------------------------------------------------------------------
 
 
@@ -198,7 +202,13 @@ def person_snapshot(
     person: Person, categories: Iterable[TraineeCategory] | None = None
 ) -> dict[str, Any]:
     """Readable values of every editable field (codes of choices kept as codes)."""
-    values = {name: _display(getattr(person, name)) for name in _MODEL_FIELDS}
+    values: dict[str, Any] = {}
+    for name in _MODEL_FIELDS:
+        value = getattr(person, name)
+        if value not in (None, "") and name in _CHOICE_FIELDS:
+            # The label ("Xtiêng"), not the code ("22"): the history is read by people.
+            value = getattr(person, f"get_{name}_display")()
+        values[name] = _display(value)
     cats = list(person.categories.all()) if categories is None else list(categories)
     values["categories"] = _display(cats)
     return values
@@ -261,7 +271,9 @@ def person_create(
     _save(actor, person)
     person.categories.set(data.categories)
     after = person_snapshot(person, data.categories) | {"owner": str(owner)}
-    _record(person, actor, action, _diff({}, after), note)
+    # A new record lists what was filled in; "not a party member" is no news.
+    changes = {k: v for k, v in _diff({}, after).items() if v[1] is not False}
+    _record(person, actor, action, changes, note)
     return person
 
 

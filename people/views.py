@@ -319,7 +319,7 @@ def unit_options(request: HttpRequest) -> HttpResponse:
 @require_GET
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user, PEOPLE_USERS)
-    page = paginate(request, selectors.duplicate_groups(user=request.user), per_page=100)
+    page = paginate(request, selectors.duplicate_groups(user=request.user), per_page=30)
     return render(request, "people/duplicate_list.html", {"page": page})
 
 
@@ -362,8 +362,8 @@ def person_merge(request: HttpRequest, person_pk: int, other_pk: int) -> HttpRes
         {
             "name": name,
             "label": _field_label(name),
-            "keep": keep_values.get(name),
-            "drop": drop_values.get(name),
+            "keep": _shown(keep_values.get(name)),
+            "drop": _shown(drop_values.get(name)),
             "choice": choices[name],
             "same": keep_values.get(name) == drop_values.get(name),
         }
@@ -374,8 +374,6 @@ def person_merge(request: HttpRequest, person_pk: int, other_pk: int) -> HttpRes
         "keep": keep,
         "drop": drop,
         "rows": rows,
-        "keep_categories": keep_values.get("categories") or [],
-        "drop_categories": drop_values.get("categories") or [],
         "keep_counts": _related_counts(keep),
         "drop_counts": _related_counts(drop),
         "error": error,
