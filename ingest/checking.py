@@ -418,8 +418,8 @@ class Checker:
             for row in Person.objects.filter(identity_key__in=chunk).values(*fields):
                 by_identity.setdefault(row["identity_key"], []).append(row)
         existing = {row["pk"]: row for row in by_citizen_id.values()}
-        for rows in by_identity.values():
-            existing.update((row["pk"], row) for row in rows)
+        for found in by_identity.values():
+            existing.update((row["pk"], row) for row in found)
         changeable = self._changeable(existing)
         taken: dict[int, int] = {}
         for plan in plans:
@@ -428,10 +428,10 @@ class Checker:
             citizen_id = plan.values["citizen_id"]
             match = by_citizen_id.get(citizen_id) if citizen_id else None
             if match is not None:
-                same = match["name_folded"] == plan.derived["name_folded"] and (
+                same_person = match["name_folded"] == plan.derived["name_folded"] and (
                     not match["birth_year"] or match["birth_year"] == plan.values["birth_year"]
                 )
-                if not same:
+                if not same_person:
                     reject(
                         plan,
                         id_column,
@@ -476,7 +476,10 @@ class Checker:
                         plan,
                         id_column if plan.outcome == Outcome.UPDATE else name_column,
                         id_index if plan.outcome == Outcome.UPDATE else name_index,
-                        _("Người này đã có trong hệ thống do %(owner)s quản lý; bạn không được sửa.")
+                        _(
+                            "Người này đã có trong hệ thống do %(owner)s quản lý; "
+                            "bạn không được sửa."
+                        )
                         % {"owner": existing[plan.person_id]["owner__name"]},
                     )
                     continue
@@ -518,6 +521,6 @@ def _formulas_by_row(refs: Iterable[str]) -> dict[int, list[int]]:
     return by_row
 
 
-def _chunks(items: list[Any]) -> Iterator[list[Any]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
+def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

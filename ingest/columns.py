@@ -170,7 +170,7 @@ def _match(row: Sequence[Cell]) -> dict[str, int]:
 
 def match_headers(rows: Sequence[Sequence[Cell]]) -> HeaderMap:
     """Find the header row (title lines above it are common) and map its columns."""
-    best_index, best = -1, {}
+    best_index, best = -1, dict[str, int]()
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         found = _match(row)
         if len(found) > len(best):

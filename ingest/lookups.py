@@ -27,7 +27,7 @@ UNIT_KEYS = (
     ("commune", Level.COMMUNE),
     ("village", Level.VILLAGE),
 )
-LEVEL_WORDS = {
+LEVEL_WORDS: dict[str, str] = {
     Level.PROVINCE: "tỉnh/thành phố",
     Level.DISTRICT: "quận/huyện",
     Level.COMMUNE: "xã/phường",
@@ -82,7 +82,7 @@ class Units:
             for key in {folded, fold(short_name)}:
                 self._children[(parent_id, level, key)].append(pk)
                 self._by_level[(level, key)].append(pk)
-            self._names_under[(parent_id, level)].append(short_name)
+            self._names_under[(parent_id, level)].append(name)
         self._cache: dict[tuple[str, str, str, str], UnitResult] = {}
 
     def villages_known(self, commune_id: int) -> bool:
@@ -113,8 +113,6 @@ class Units:
             folded = fold(text)
             if parent is not None:
                 pks = self._children.get((parent.pk, level, folded), [])
-                if not pks and level == Level.COMMUNE and parent.level == Level.PROVINCE:
-                    return None, [(column, self._need_district(text, parent))]
             else:
                 pks = self._pick(self._by_level.get((level, folded), []), edition)
             if len(pks) > 1:
@@ -129,8 +127,10 @@ class Units:
                     )
                 ]
             if not pks:
-                if level == Level.VILLAGE and parent is not None and not self.villages_known(
-                    parent.pk
+                if (
+                    level == Level.VILLAGE
+                    and parent is not None
+                    and not self.villages_known(parent.pk)
                 ):
                     # The commune's villages are not registered: the commune stands for them.
                     break
@@ -146,18 +146,10 @@ class Units:
             ]
         return parent, []
 
-    def _need_district(self, text: str, province: UnitInfo) -> str:
-        return _("Không có xã/phường “%(value)s” trong %(parent)s (bản đồ từ 01/7/2025).") % {
-            "value": text,
-            "parent": province.name,
-        }
-
     def _unknown(self, level: str, text: str, parent: UnitInfo | None) -> str:
         names = self._names_under.get((parent.pk if parent else None, level), [])
         if parent is None:
-            names = [
-                u.name for u in self.units.values() if u.level == level
-            ] or names
+            names = [u.name for u in self.units.values() if u.level == level] or names
         message = unknown_message(LEVEL_WORDS[level], text, names)
         if parent is not None:
             message += " " + _("(trong %(parent)s)") % {"parent": parent.name}

@@ -27,8 +27,20 @@ _YEAR = re.compile(r"^(?:nam\s*)?(\d{4})$")
 _MONTH_YEAR = re.compile(r"^(?:thang\s*)?(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 
 
+_TEXT_CACHE: dict[str, str] = {}
+
+
 def cell_text(value: Cell) -> str:
     """A cell as text: numbers without a trailing ".0", everything NFC and trimmed."""
+    if type(value) is str:
+        # Rosters repeat the same words down a column: normalise each text once.
+        cached = _TEXT_CACHE.get(value)
+        if cached is None:
+            if len(_TEXT_CACHE) > 200_000:
+                _TEXT_CACHE.clear()
+            cached = value.strip() if value.isascii() and "  " not in value else normalize_text(value)
+            _TEXT_CACHE[value] = cached
+        return cached
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -39,8 +51,6 @@ def cell_text(value: Cell) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
-    if isinstance(value, str):
-        return normalize_text(value) if not value.isascii() or "  " in value else value.strip()
     return str(value)
 
 
@@ -55,7 +65,9 @@ def _checked(year: int, month: int, day: int, text: str, today: datetime.date) -
     except ValueError:
         raise ValueError(_("Ngày “%(value)s” không có thật.") % {"value": text}) from None
     if year < MIN_YEAR:
-        raise ValueError(_("Năm %(year)s quá xa (trước %(min)s).") % {"year": year, "min": MIN_YEAR})
+        raise ValueError(
+            _("Năm %(year)s quá xa (trước %(min)s).") % {"year": year, "min": MIN_YEAR}
+        )
     if result > today:
         raise ValueError(_("Ngày “%(value)s” ở tương lai.") % {"value": text})
     return result
@@ -228,7 +240,9 @@ def parse_yes_no(text: str) -> bool:
         return True
     if key in _NO:
         return False
-    raise ValueError(_("“%(value)s”: hãy ghi “x” hoặc “Có” nếu đúng, để trống nếu không.") % {"value": text})
+    raise ValueError(
+        _("“%(value)s”: hãy ghi “x” hoặc “Có” nếu đúng, để trống nếu không.") % {"value": text}
+    )
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")

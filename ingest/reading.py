@@ -167,9 +167,16 @@ def _guard_zip_bomb(members: Sequence[zipfile.ZipInfo]) -> None:
         )
 
 
+def _xml(data: bytes) -> ElementTree.Element:
+    """Parse a member's XML; a DTD (entity expansion, "billion laughs") is refused outright."""
+    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
+        raise FileRejected(_("Tệp bị hỏng: nội dung XML có khai báo DTD không được phép."))
+    return ElementTree.fromstring(data)  # noqa: S314 - no DTD, so no entity expansion
+
+
 def _first_sheet_path(archive: zipfile.ZipFile, names: set[str]) -> str:
     """The part of the workbook's first sheet (through the workbook's relationships)."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    workbook = _xml(archive.read("xl/workbook.xml"))
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
     rel_attr = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
     sheet = workbook.find("m:sheets/m:sheet", ns)
@@ -177,7 +184,7 @@ def _first_sheet_path(archive: zipfile.ZipFile, names: set[str]) -> str:
         raise FileRejected(_("Bảng tính không có trang tính nào."))
     rel_id = sheet.get(rel_attr, "")
     if "xl/_rels/workbook.xml.rels" in names:
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        rels = _xml(archive.read("xl/_rels/workbook.xml.rels"))
         for rel in rels:
             if rel.get("Id") == rel_id:
                 target = rel.get("Target", "").lstrip("/")
@@ -199,10 +206,14 @@ def _ods_formulas(content: bytes) -> list[str]:
     """References of the first table's cells with a table:formula attribute."""
     if b"table:formula" not in content:
         return []
+    if b"<!DOCTYPE" in content[:4096] or b"<!ENTITY" in content[:4096]:
+        raise FileRejected(_("Tệp bị hỏng: nội dung XML có khai báo DTD không được phép."))
     refs: list[str] = []
     row_number = 0
     depth_tables = 0
-    for event, element in ElementTree.iterparse(io.BytesIO(content), events=("start", "end")):
+    # No DTD (refused above), so no entity expansion.
+    events = ElementTree.iterparse(io.BytesIO(content), events=("start", "end"))  # noqa: S314
+    for event, element in events:
         tag = element.tag
         if tag == f"{{{_TABLE_NS}}}table":
             depth_tables += 1 if event == "start" else 0
@@ -276,9 +287,7 @@ def decode_line(raw: bytes) -> tuple[str, str]:
 
 def _read_csv(data: bytes) -> Table:
     if _BINARY.search(data[:4096]):
-        raise FileRejected(
-            _("Tệp không phải bảng tính: hãy dùng tệp .xlsx, .xls, .ods hoặc .csv.")
-        )
+        raise FileRejected(_("Tệp không phải bảng tính: hãy dùng tệp .xlsx, .xls, .ods hoặc .csv."))
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     encodings: set[str] = set()
@@ -291,9 +300,7 @@ def _read_csv(data: bytes) -> Table:
     sample = "\n".join(lines[:20])
     delimiter = max((";", ",", "\t"), key=sample.count)
     if not any(delimiter in line for line in lines[:20]) and len(lines) > 1:
-        raise FileRejected(
-            _("Tệp không phải bảng tính: hãy dùng tệp .xlsx, .xls, .ods hoặc .csv.")
-        )
+        raise FileRejected(_("Tệp không phải bảng tính: hãy dùng tệp .xlsx, .xls, .ods hoặc .csv."))
     try:
         rows: list[list[Cell]] = [
             list(row) for row in csv.reader(lines, delimiter=delimiter, strict=False)

@@ -72,9 +72,7 @@ def error_report(result: CheckResult, extra: Sequence[RowError] = ()) -> bytes:
                 if cell.comment is not None:
                     text = f"{cell.comment.text}\n{text}"
                 cell.comment = Comment(text, "taphuan")
-        messages = "\n".join(
-            f"{e.column}: {e.message}" if e.column else e.message for e in errors
-        )
+        messages = "\n".join(f"{e.column}: {e.message}" if e.column else e.message for e in errors)
         _put(sheet, out_row, width + 1, messages).fill = RED
         _put(sheet, out_row, width + 2, number)
     for column in range(1, width + 3):
@@ -97,9 +95,7 @@ def _territory_units(territory: AdminUnit | None) -> tuple[list[str], list[str],
         else:
             units = units.filter(edition=MapEdition.CURRENT)
     above = (
-        list(
-            AdminUnit.objects.filter(pk__in=territory.ancestor_ids()).values_list("level", "name")
-        )
+        list(AdminUnit.objects.filter(pk__in=territory.ancestor_ids()).values_list("level", "name"))
         if territory is not None
         else []
     )

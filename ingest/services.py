@@ -25,12 +25,12 @@ from django.utils.translation import gettext as _
 
 from core.roles import Role
 from core.scope import CHANGE, get_for_user, has_role, require_owner_in_scope, roles_of
-from ingest.checking import CheckResult, Checker, Outcome, Progress
+from ingest.checking import Checker, CheckResult, Outcome, Progress
 from ingest.columns import HeaderError
 from ingest.models import ImportJob, ImportKind, ImportStatus
 from ingest.reading import FileRejected, Table, read_table
 from ingest.reports import error_report
-from ingest.writing import WriteRejected, WriteResult, Writer
+from ingest.writing import Writer, WriteRejected, WriteResult
 from orgs.models import Organization
 from people.models import Roster
 
@@ -216,9 +216,7 @@ def job_check(job: ImportJob, *, table: Table | None = None) -> ImportJob:
     result = outcome.check
     summary = result.summary()
     if result.errors:
-        job.error_report.save(
-            f"loi-{job.pk}.xlsx", ContentFile(error_report(result)), save=False
-        )
+        job.error_report.save(f"loi-{job.pk}.xlsx", ContentFile(error_report(result)), save=False)
     valid = len(result.valid_plans)
     if result.errors and (not job.options.get("valid_only") or not valid):
         status = ImportStatus.REJECTED

@@ -20,9 +20,7 @@ logger = logging.getLogger(__name__)
 def _run(job_pk: int, write: bool) -> None:
     from ingest import services
 
-    job = ImportJob.objects.select_related("owner", "owner__territory", "created_by").get(
-        pk=job_pk
-    )
+    job = ImportJob.objects.select_related("owner", "owner__territory", "created_by").get(pk=job_pk)
     if job.status == ImportStatus.CANCELLED:
         return
     try:

@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ingest import fastinsert
 from ingest.checking import (
     PERSON_FIELDS,
-    CheckResult,
     Checker,
+    CheckResult,
     Outcome,
     Progress,
     RowError,
@@ -31,7 +32,34 @@ from orgs.models import Organization
 from people.identity import person_fill_derived
 from people.models import ChangeAction, Person, PersonChange, Roster, RosterMember
 
-BATCH = 2000
+BATCH = 5000
+NEW_PERSON_FIELDS = (
+    "id",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "full_name",
+    "name_folded",
+    "sort_key",
+    "identity_key",
+    "birth_date",
+    "birth_year",
+    "sex",
+    "citizen_id",
+    "ethnicity",
+    "religion",
+    "phone",
+    "email",
+    "position",
+    "organization",
+    "home_unit",
+    "theory_level",
+    "is_party_member",
+    "party_joined_on",
+    "owner",
+    "created_at",
+    "updated_at",
+)
 # Fields a file may change on an existing person (never the owner).
 UPDATABLE = tuple(f for f in PERSON_FIELDS if f not in ("family_name", "middle_name", "given_name"))
 
@@ -79,6 +107,9 @@ def _history_key(name: str) -> str:
     return name.removesuffix("_id")
 
 
+HISTORY_KEYS = tuple((name, _history_key(name)) for name in PERSON_FIELDS)
+
+
 @dataclass
 class Writer:
     checker: Checker
@@ -104,31 +135,67 @@ class Writer:
         outcome = WriteResult()
         names = self._names()
         by = self.actor if getattr(self.actor, "pk", None) else None
-        changes: list[PersonChange] = []
-        people: dict[int, Person] = {}  # row -> person
+        changes: list[tuple[Any, ...]] = []
+        people: dict[int, int] = {}  # row -> person id
         creates = [plan for plan in plans if plan.outcome == Outcome.CREATE]
-        for batch in _chunks(creates):
-            made = [self._new_person(plan) for plan in batch]
-            Person.objects.bulk_create(made, batch_size=BATCH)
-            links = [
-                Person.categories.through(person_id=person.pk, traineecategory_id=category)
-                for plan, person in zip(batch, made, strict=True)
-                for category in plan.categories
-            ]
-            Person.categories.through.objects.bulk_create(links, batch_size=BATCH * 2)
-            for plan, person in zip(batch, made, strict=True):
-                people[plan.row] = person
+        now = fastinsert.db_now()
+        by_id = by.pk if by is not None else None
+        date = connection.ops.adapt_datefield_value
+        category_names = self.checker.categories.by_pk
+        for batch in _chunks(creates, BATCH):
+            ids = fastinsert.reserve_ids(Person, len(batch))
+            rows: list[tuple[Any, ...]] = []
+            links: list[tuple[int, int]] = []
+            for plan, pk in zip(batch, ids, strict=True):
+                values = plan.values
+                derived = plan.derived
+                rows.append(
+                    (
+                        pk,
+                        values["family_name"],
+                        values["middle_name"],
+                        values["given_name"],
+                        derived["full_name"],
+                        derived["name_folded"],
+                        derived["sort_key"],
+                        derived["identity_key"],
+                        date(values["birth_date"]),
+                        values["birth_year"],
+                        values["sex"],
+                        values["citizen_id"],
+                        values["ethnicity"],
+                        values["religion"],
+                        values["phone"],
+                        values["email"],
+                        values["position"],
+                        values["organization_id"],
+                        values["home_unit_id"],
+                        values["theory_level"],
+                        values["is_party_member"],
+                        date(values["party_joined_on"]),
+                        self.owner.pk,
+                        now,
+                        now,
+                    )
+                )
+                people[plan.row] = pk
+                links += [(pk, category) for category in plan.categories]
                 history = {
-                    _history_key(name): [None, _display(plan.values[name], names, name)]
-                    for name in PERSON_FIELDS
-                    if plan.values[name] not in (None, "", False)
+                    key: [None, _display(values[name], names, name)]
+                    for name, key in HISTORY_KEYS
+                    if values[name]
                 }
                 if plan.categories:
-                    history["categories"] = [None, sorted(self._category_names(plan.categories))]
-                changes.append(
-                    PersonChange(person=person, action=ChangeAction.IMPORT, changes=history, by=by)
-                )
-            outcome.created += len(made)
+                    history["categories"] = [
+                        None,
+                        sorted(category_names.get(c, str(c)) for c in plan.categories),
+                    ]
+                changes.append((pk, ChangeAction.IMPORT, history, "", by_id, now))
+            fastinsert.insert_rows(Person, NEW_PERSON_FIELDS, rows)
+            fastinsert.insert_rows(
+                Person.categories.through, ("person_id", "traineecategory_id"), links
+            )
+            outcome.created += len(batch)
             done += len(batch)
             self._progress(done, total)
         existing = [plan for plan in plans if plan.outcome in (Outcome.UPDATE, Outcome.MERGE)]
@@ -139,7 +206,12 @@ class Writer:
             done += len(batch)
             del updated
             self._progress(done, total)
-        PersonChange.objects.bulk_create(changes, batch_size=BATCH)
+        json = fastinsert.db_json
+        fastinsert.insert_rows(
+            PersonChange,
+            ("person_id", "action", "changes", "note", "by_id", "at"),
+            [(*row[:2], json(row[2]), *row[3:]) for row in changes],
+        )
         if roster is not None:
             self._roster(roster, plans, people, outcome)
         if course is not None:
@@ -187,17 +259,15 @@ class Writer:
         batch: list[RowPlan],
         names: dict[str, dict[int, str]],
         by: Any,
-        changes: list[PersonChange],
-        people: dict[int, Person],
+        changes: list[tuple[Any, ...]],
+        people: dict[int, int],
     ) -> list[Person]:
         from geo.models import AdminUnit
 
         loaded = Person.objects.select_related("home_unit").in_bulk(
             [plan.person_id for plan in batch]
         )
-        new_units = {
-            plan.values["home_unit_id"] for plan in batch if plan.values["home_unit_id"]
-        }
+        new_units = {plan.values["home_unit_id"] for plan in batch if plan.values["home_unit_id"]}
         units = AdminUnit.objects.in_bulk(list(new_units))
         through = Person.categories.through
         current: dict[int, set[int]] = {}
@@ -206,6 +276,7 @@ class Writer:
         ).values_list("person_id", "traineecategory_id"):
             current.setdefault(person_id, set()).add(category_id)
         changed_fields: set[str] = set()
+        db_now = fastinsert.db_now()
         saved: list[Person] = []
         links: list[Any] = []
         now = timezone.now()
@@ -239,7 +310,7 @@ class Writer:
                 after = sorted(self._category_names({*current.get(person.pk, set()), *missing}))
                 diff["categories"] = [before or None, after]
                 links += [through(person_id=person.pk, traineecategory_id=c) for c in missing]
-            people[plan.row] = person
+            people[plan.row] = person.pk
             if not diff:
                 continue
             person_fill_derived(person)
@@ -251,14 +322,19 @@ class Writer:
                 else _("Gộp theo họ tên, ngày sinh và xã")
             )
             changes.append(
-                PersonChange(
-                    person=person, action=ChangeAction.IMPORT, changes=diff, note=note, by=by
-                )
+                (person.pk, ChangeAction.IMPORT, diff, note, by.pk if by else None, db_now)
             )
         if saved:
             fields = sorted(
                 changed_fields
-                | {"full_name", "name_folded", "sort_key", "birth_year", "identity_key", "updated_at"}
+                | {
+                    "full_name",
+                    "name_folded",
+                    "sort_key",
+                    "birth_year",
+                    "identity_key",
+                    "updated_at",
+                }
             )
             Person.objects.bulk_update(saved, fields, batch_size=500)
         through.objects.bulk_create(links, batch_size=BATCH, ignore_conflicts=True)
@@ -268,10 +344,10 @@ class Writer:
         self,
         roster: Roster,
         plans: list[RowPlan],
-        people: dict[int, Person],
+        people: dict[int, int],
         outcome: WriteResult,
     ) -> None:
-        ids = [people[plan.row].pk for plan in plans]
+        ids = [people[plan.row] for plan in plans]
         present: set[int] = set()
         for chunk in _chunks(ids):
             present.update(
@@ -279,12 +355,15 @@ class Writer:
                     "person_id", flat=True
                 )
             )
+        now = fastinsert.db_now()
         members = [
-            RosterMember(roster=roster, person_id=people[plan.row].pk, unit_id=self._coverage(plan))
+            (roster.pk, people[plan.row], self._coverage(plan), now)
             for plan in plans
-            if people[plan.row].pk not in present
+            if people[plan.row] not in present
         ]
-        RosterMember.objects.bulk_create(members, batch_size=BATCH)
+        fastinsert.insert_rows(
+            RosterMember, ("roster_id", "person_id", "unit_id", "added_at"), members
+        )
         outcome.roster_added = len(members)
         outcome.roster_present = len(present)
 
@@ -295,18 +374,24 @@ class Writer:
         return plan.commune_id
 
     def _nominate(
-        self, course: Any, plans: list[RowPlan], people: dict[int, Person], outcome: WriteResult
+        self, course: Any, plans: list[RowPlan], people: dict[int, int], outcome: WriteResult
     ) -> None:
         from nominations.services import nominate
 
+        loaded = Person.objects.in_bulk([people[plan.row] for plan in plans])
         failed: list[RowError] = []
         for plan in plans:
             try:
                 with transaction.atomic():
-                    nominate(actor=self.actor, course=course, unit=self.owner, person=people[plan.row])
+                    nominate(
+                        actor=self.actor,
+                        course=course,
+                        unit=self.owner,
+                        person=loaded[people[plan.row]],
+                    )
             except (ValidationError, PermissionDenied) as error:
-                message = " ".join(error.messages) if isinstance(error, ValidationError) else str(
-                    error
+                message = (
+                    " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
                 )
                 failed.append(RowError(plan.row, "", message))
                 plan.outcome = Outcome.REJECT
