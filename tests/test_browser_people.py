@@ -37,12 +37,12 @@ def district_user(db: Any) -> User:
     )
 
 
-def _fill_person(page: Any, name: str, commune: AdminUnit, **values: str) -> None:
-    page.get_by_label("Họ và tên", exact=True).fill(name)
+def _fill_person(tab: Any, name: str, commune: AdminUnit, **values: str) -> None:
+    tab.get_by_label("Họ và tên", exact=True).fill(name)
     for label, value in values.items():
-        page.get_by_label(label, exact=True).fill(value)
-    page.get_by_label("Tìm nơi cư trú").fill(commune.name)
-    page.get_by_label(re.compile(f"^{re.escape(commune.name)}")).check()
+        tab.get_by_label(label, exact=True).fill(value)
+    tab.get_by_label("Tìm nơi cư trú").fill(commune.name)
+    tab.get_by_label(re.compile(f"^{re.escape(commune.name)}")).check()
 
 
 def test_person_registry_in_the_browser(page: Any, district_user: User) -> None:  # noqa: F811
@@ -58,7 +58,11 @@ def test_person_registry_in_the_browser(page: Any, district_user: User) -> None:
         page,
         "Điểu Văn Thạch",
         commune,
-        **{"Ngày sinh": "02/03/1985", "Số CCCD": "070 085 001 234", "Điện thoại": "+84 912 345 678"},
+        **{
+            "Ngày sinh": "02/03/1985",
+            "Số CCCD": "070 085 001 234",
+            "Điện thoại": "+84 912 345 678",
+        },
     )
     page.get_by_label("Giới tính", exact=True).select_option(label="Nam")
     page.get_by_label("Dân tộc", exact=True).select_option(label="Xtiêng")
@@ -121,8 +125,9 @@ def test_person_registry_in_the_browser(page: Any, district_user: User) -> None:
     page.get_by_role("link", name="Kết quả bồi dưỡng").click()
     coverage = page.get_by_test_id("coverage-table")
     assert coverage.get_by_text(commune.name).is_visible()
-    assert coverage.get_by_text("100.0%").first.is_visible() or coverage.get_by_text(
-        "100,0%"
-    ).first.is_visible()
+    assert (
+        coverage.get_by_text("100.0%").first.is_visible()
+        or coverage.get_by_text("100,0%").first.is_visible()
+    )
     assert page.get_by_test_id("coverage-members").get_by_text(course.title).is_visible()
     shot(page, "people-08-coverage")
