@@ -104,7 +104,8 @@ def _display(value: Any, names: dict[str, dict[int, str]], name: str) -> Any:
 
 
 def _history_key(name: str) -> str:
-    return name.removesuffix("_id")
+    """Foreign keys are named as the relation ("home_unit"), as in people.services' history."""
+    return name.removesuffix("_id") if name in ("organization_id", "home_unit_id") else name
 
 
 HISTORY_KEYS = tuple((name, _history_key(name)) for name in PERSON_FIELDS)

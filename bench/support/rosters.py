@@ -168,7 +168,9 @@ def with_mistakes(
             # Copy the CCCD of a row that is otherwise correct: both rows are named.
             source = next(i for i in range(1, len(rows)) if i not in targets)
             targets.append(source)
-            spoiled[index][cccd] = spoiled[source][cccd]
+            # The same CCCD, birth and sex (a person typed twice under another name).
+            for column in (cccd, HEADERS.index("Ngày sinh"), HEADERS.index("Giới tính")):
+                spoiled[index][column] = spoiled[source][column]
             mistakes.append(Mistake(index + 1, "Số CCCD", kind))
             mistakes.append(Mistake(source + 1, "Số CCCD", kind))
             continue
