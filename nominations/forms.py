@@ -63,3 +63,16 @@ class PersonChoiceForm(forms.Form):
     def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _set_queryset(self, "person", people)
+
+
+class DeadlineForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("Hạn cử học viên"),
+        required=False,
+        input_formats=["%d/%m/%Y %H:%M", "%d/%m/%Y"],
+        widget=forms.DateTimeInput(format="%d/%m/%Y %H:%M"),
+        error_messages={
+            "invalid": _("Nhập ngày giờ dạng dd/mm/yyyy HH:MM, ví dụ 20/05/2022 17:00.")
+        },
+        help_text=_("Để trống: không đặt hạn."),
+    )

@@ -10,6 +10,7 @@ person on the waiting list takes it in the same transaction.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -135,6 +136,23 @@ def quota_delete(*, actor: Any, quota: Quota) -> None:
             _("Đơn vị đã cử người theo chỉ tiêu này; không xoá được (có thể giảm số chỉ tiêu).")
         )
     quota.delete()
+
+
+def nomination_deadline_set(
+    *, actor: Any, course: Course, deadline: datetime.datetime | None
+) -> Course:
+    """Set (or clear) the date and time after which focal points can no longer nominate."""
+    require_change(actor, course)
+    if deadline is not None and timezone.localtime(deadline).date() > course.end_date:
+        raise ValidationError(
+            {
+                "deadline": _("Hạn cử học viên phải trước khi lớp kết thúc (%(d)s).")
+                % {"d": course.end_date.strftime("%d/%m/%Y")}
+            }
+        )
+    course.nomination_deadline = deadline
+    course.save(update_fields=["nomination_deadline", "updated_at"])
+    return course
 
 
 # --- nominations ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ urlpatterns = [
     path("mine/", views.my_courses, name="my_courses"),
     path("courses/<int:course_pk>/", views.course_page, name="course"),
     path("courses/<int:course_pk>/quotas/new/", views.quota_create, name="quota_create"),
+    path("courses/<int:course_pk>/deadline/", views.deadline_set, name="deadline"),
     path("courses/<int:course_pk>/enroll/", views.enroll, name="enroll"),
     path("courses/<int:course_pk>/trainees.xlsx", views.trainees_xlsx, name="trainees_xlsx"),
     path("courses/<int:course_pk>/nominate/", views.nominate, name="nominate"),

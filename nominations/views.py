@@ -20,7 +20,7 @@ from core.roles import COMMITTEE, Role
 from core.scope import CHANGE, VIEW, get_for_user, has_role, may_change, require_role, roles_of
 from courses.models import Course, CourseStatus
 from nominations import exports, selectors, services
-from nominations.forms import PersonChoiceForm, QuotaForm, ReasonForm
+from nominations.forms import DeadlineForm, PersonChoiceForm, QuotaForm, ReasonForm
 from nominations.models import (
     Enrollment,
     EventKind,
@@ -109,6 +109,23 @@ def course_page(request: HttpRequest, course_pk: int) -> HttpResponse:
     require_role(request.user, COMMITTEE)
     course = _course(request, course_pk)
     return render(request, "nominations/course.html", _panel_context(request, course))
+
+
+@require_POST
+def deadline_set(request: HttpRequest, course_pk: int) -> HttpResponse:
+    require_role(request.user, COMMITTEE)
+    course = _course(request, course_pk, CHANGE)
+    form = DeadlineForm(request.POST)
+    if not form.is_valid():
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        return _panel(request, course.pk, error=error)
+    try:
+        services.nomination_deadline_set(
+            actor=request.user, course=course, deadline=form.cleaned_data["deadline"]
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _panel(request, course.pk, error=_refusal(exc))
+    return _panel(request, course.pk, notice=_("Đã lưu hạn cử học viên."))
 
 
 @require_http_methods(["GET", "POST"])

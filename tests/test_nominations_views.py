@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
+from core.roles import Role
 from courses.models import Course
 from nominations import services
 from nominations.models import Enrollment, Nomination, NominationEvent, Quota
 from people.models import Person
 from tests.conftest import client_for
+from tests.factories import UserFactory
 from tests.test_nominations_fixtures import (  # noqa: F401 - fixtures
     course,
     focal,
@@ -297,3 +299,74 @@ def test_class_page_card(member: Any, focal: Any, course: Course, front: Any,
     assert _url("course", course_pk=course.pk) in text
     text = client_for(focal).get(reverse("courses:course_detail", args=[course.pk])).content
     assert _url("nominate", course_pk=course.pk) in text.decode()
+
+
+def test_every_role_of_another_territory_is_kept_out(
+    outsider_org: Any, course: Course, front: Any
+) -> None:
+    nomination = _nominated(course, front, 1)[0]
+    services.nomination_approve(actor=None, nomination=nomination)
+    second = _nominated(course, front, 1, "Lê Thị")[0]
+    enrollment = Enrollment.objects.get()
+    quota = Quota.objects.get(course=course, unit=front)
+    gets = [
+        _url("course", course_pk=course.pk),
+        _url("quota_edit", quota_pk=quota.pk),
+        _url("trainees_xlsx", course_pk=course.pk),
+        _url("nominate", course_pk=course.pk),
+        _url("nominate_new_person", course_pk=course.pk),
+        _url("person_options", course_pk=course.pk),
+    ]
+    posts = [
+        _url("approve", nomination_pk=second.pk),
+        _url("reject", nomination_pk=second.pk),
+        _url("withdraw", nomination_pk=nomination.pk),
+        _url("enrollment_withdraw", enrollment_pk=enrollment.pk),
+        _url("quota_delete", quota_pk=quota.pk),
+        _url("quota_create", course_pk=course.pk),
+        _url("enroll", course_pk=course.pk),
+        _url("nominate", course_pk=course.pk),
+        _url("deadline", course_pk=course.pk),
+    ]
+    before = (
+        list(Nomination.objects.order_by("pk").values_list()),
+        list(Enrollment.objects.order_by("pk").values_list()),
+        list(Quota.objects.order_by("pk").values_list()),
+        Course.objects.values_list("enrolled_count", "nomination_deadline").get(pk=course.pk),
+    )
+    for role in Role.values:
+        if role == Role.ADMIN:
+            continue
+        client = client_for(UserFactory(organization=outsider_org, roles=[role]))
+        for url in gets:
+            assert client.get(url).status_code in (403, 404), (role, url)
+        for url in posts:
+            data = {"reason": "x", "person": nomination.person_id, "unit": front.pk,
+                    "places": 1, "deadline": "20/05/2022 17:00"}  # fmt: skip
+            assert client.post(url, data).status_code in (403, 404), (role, url)
+        mine = client.get(_url("my_courses"))
+        assert mine.status_code in (200, 403) and course.title not in mine.content.decode()
+    after = (
+        list(Nomination.objects.order_by("pk").values_list()),
+        list(Enrollment.objects.order_by("pk").values_list()),
+        list(Quota.objects.order_by("pk").values_list()),
+        Course.objects.values_list("enrolled_count", "nomination_deadline").get(pk=course.pk),
+    )
+    assert before == after
+
+
+def test_committee_sets_the_deadline(member: Any, course: Course) -> None:
+    client = client_for(member)
+    url = _url("deadline", course_pk=course.pk)
+    body = client.post(url, {"deadline": "32/05/2022 17:00"}, **HTMX).content.decode()
+    assert "Nhập ngày giờ dạng dd/mm/yyyy HH:MM, ví dụ 20/05/2022 17:00." in body
+    body = client.post(url, {"deadline": "28/05/2022 08:00"}, **HTMX).content.decode()
+    assert "Hạn cử học viên phải trước khi lớp kết thúc (27/05/2022)." in body
+    assert Course.objects.get(pk=course.pk).nomination_deadline is None
+    body = client.post(url, {"deadline": "20/05/2022 17:00"}, **HTMX).content.decode()
+    assert "Đã lưu hạn cử học viên." in body and "20/05/2022 17:00" in body
+    deadline = Course.objects.get(pk=course.pk).nomination_deadline
+    assert deadline is not None
+    assert timezone.localtime(deadline).strftime("%d/%m/%Y %H:%M") == "20/05/2022 17:00"
+    client.post(url, {"deadline": ""}, **HTMX)
+    assert Course.objects.get(pk=course.pk).nomination_deadline is None
