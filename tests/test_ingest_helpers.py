@@ -1,4 +1,4 @@
-"""(No tests here.) Files in every format the importer reads, built in memory for the ingest tests."""
+"""(No tests here.) Files in every format the importer reads, built in memory."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reading every format, matching headers, every date form, preview, valid-only, update and merge."""
+"""Every format, header matching, dates, preview, valid-only, update and merge."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ TODAY = datetime.date(2026, 11, 23)
 
 @pytest.fixture
 def dn_org(dong_nai: Any) -> Any:
-    return OrganizationFactory(name="Ban Tuyên giáo và Dân vận Tỉnh ủy Đồng Nai", territory=dong_nai)
+    return OrganizationFactory(
+        name="Ban Tuyên giáo và Dân vận Tỉnh ủy Đồng Nai", territory=dong_nai
+    )
 
 
 @pytest.fixture
