@@ -370,3 +370,16 @@ def test_committee_sets_the_deadline(member: Any, course: Course) -> None:
     assert timezone.localtime(deadline).strftime("%d/%m/%Y %H:%M") == "20/05/2022 17:00"
     client.post(url, {"deadline": ""}, **HTMX)
     assert Course.objects.get(pk=course.pk).nomination_deadline is None
+
+
+def test_focal_point_classes_in_constant_queries(
+    focal: Any, province_org: Any, front: Any, django_assert_max_num_queries: Any
+) -> None:
+    for i in range(12):
+        course = nominating_course(province_org, title=f"Lớp số {i}")
+        services.quota_set(actor=None, course=course, unit=front, places=2)
+        _nominated(course, front, 1, f"Người {i}")
+    client = client_for(focal)
+    with django_assert_max_num_queries(10):
+        response = client.get(_url("my_courses"))
+    assert len(response.context["quotas"]) == 12
