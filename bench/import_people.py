@@ -76,7 +76,7 @@ def _wipe_people() -> None:
     with transaction.atomic():
         PersonChange.objects.all().delete()
         Person.categories.through.objects.all().delete()
-        Person.objects.all()._raw_delete(Person.objects.db)  # type: ignore[attr-defined]
+        Person.objects.all()._raw_delete(Person.objects.db)
 
 
 def _floor(data: bytes, owner_id: int) -> tuple[float, float, int]:
@@ -91,10 +91,10 @@ def _floor(data: bytes, owner_id: int) -> tuple[float, float, int]:
     read = time.perf_counter() - started
     started = time.perf_counter()
     now = datetime.datetime.now(datetime.UTC)
-    params = []
+    params: list[Any] = []
     for row in rows[1:]:
         parts = str(row[1]).split(" ")
-        birth = row[2]
+        birth: Any = row[2]
         if isinstance(birth, str):
             day, month, year = birth.split("/")
             birth = datetime.date(int(year), int(month), int(day))
@@ -167,8 +167,8 @@ def _end_to_end(data: bytes, owner: Any, actor: Any) -> dict[str, Any]:
 
 def _iie(data: bytes, owner: Any, cap: int) -> tuple[float, float, int, int, int]:
     """django-import-export: (load s, import s, rows imported, rows in file, errors)."""
-    import tablib
-    from import_export import fields, resources, widgets
+    import tablib  # type: ignore[import-untyped]
+    from import_export import fields, resources, widgets  # type: ignore[import-untyped]
 
     from core.text import fold
     from people.identity import person_fill_derived, split_full_name
@@ -178,7 +178,7 @@ def _iie(data: bytes, owner: Any, cap: int) -> tuple[float, float, int, int, int
     ethnicities = {fold(name): code for code, name, _a in ETHNICITIES}
     religions = {fold(name): code for code, name, _a in RELIGIONS}
 
-    class PersonResource(resources.ModelResource):  # type: ignore[misc]
+    class PersonResource(resources.ModelResource):
         full_name = fields.Field(attribute="full_name", column_name="Họ và tên")
         birth_date = fields.Field(
             attribute="birth_date", column_name="Ngày sinh", widget=widgets.DateWidget("%d/%m/%Y")
@@ -272,13 +272,14 @@ def run(args: argparse.Namespace, database: Database) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from accounts.models import UserRole
+    from accounts.models import User, UserRole
     from core.roles import Role
+    from core.text import fold, sort_key
     from geo.loader import geography_load
     from geo.models import AdminUnit, Level, MapEdition
+    from orgs.models import Organization, OrganizationKind
     from people.models import Person, PersonChange, TraineeCategory
     from people.reference import seed_trainee_categories
-    from tests.factories import OrganizationFactory, UserFactory
 
     print(f"bench/import_people.py on {connection.vendor}: {database.label}", flush=True)
     started = time.perf_counter()
@@ -289,15 +290,20 @@ def run(args: argparse.Namespace, database: Database) -> None:
     territory = AdminUnit.objects.get(
         edition=MapEdition.CURRENT, level=Level.PROVINCE, name_folded="tinh dong nai"
     )
-    owner = OrganizationFactory(
-        name="Ban Tuyên giáo và Dân vận Tỉnh ủy Đồng Nai", territory=territory
+    name = "Ban Tuyên giáo và Dân vận Tỉnh ủy Đồng Nai"
+    owner = Organization.objects.create(
+        kind=OrganizationKind.COMMITTEE,
+        name=name,
+        territory=territory,
+        name_folded=fold(name),
+        sort_key=sort_key(name),
     )
-    actor = UserFactory(username="bench", organization=owner, roles=[Role.COMMITTEE_MANAGER])
-    assert UserRole.objects.filter(user=actor).exists()
+    actor = User.objects.create(username="bench", full_name="Bench", organization=owner)
+    UserRole.objects.create(user=actor, role=Role.COMMITTEE_MANAGER)
     with tempfile.TemporaryDirectory(prefix="taphuan-import-") as folder:
         path = Path(folder) / "roster.xlsx"
         started = time.perf_counter()
-        subprocess.run(
+        subprocess.run(  # noqa: S603 - this script with its own arguments
             [sys.executable, __file__, "--generate", str(path), str(args.rows), str(territory.pk)],
             check=True,
             env={**os.environ, "DATABASE_URL": database.url},

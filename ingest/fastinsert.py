@@ -56,7 +56,8 @@ def insert_rows(
         return
     meta = model._meta
     columns = ", ".join(
-        connection.ops.quote_name(str(getattr(meta.get_field(name), "column", name))) for name in fields
+        connection.ops.quote_name(str(getattr(meta.get_field(name), "column", name)))
+        for name in fields
     )
     placeholders = ", ".join(["%s"] * len(fields))
     sql = (

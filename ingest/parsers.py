@@ -38,7 +38,8 @@ def cell_text(value: Cell) -> str:
         if cached is None:
             if len(_TEXT_CACHE) > 200_000:
                 _TEXT_CACHE.clear()
-            cached = value.strip() if value.isascii() and "  " not in value else normalize_text(value)
+            plain = value.isascii() and "  " not in value
+            cached = value.strip() if plain else normalize_text(value)
             _TEXT_CACHE[value] = cached
         return cached
     if value is None:

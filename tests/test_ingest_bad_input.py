@@ -18,7 +18,9 @@ from tests.test_ingest_helpers import GOOD, HEADERS, counts, cp1258, csv_bytes, 
 
 @pytest.fixture
 def dn_org(dong_nai: Any) -> Any:
-    return OrganizationFactory(name="Ban Tuyên giáo và Dân vận Tỉnh ủy Đồng Nai", territory=dong_nai)
+    return OrganizationFactory(
+        name="Ban Tuyên giáo và Dân vận Tỉnh ủy Đồng Nai", territory=dong_nai
+    )
 
 
 @pytest.fixture
@@ -158,9 +160,7 @@ def test_duplicate_cccd_inside_the_file_names_both_rows(dn_org: Any, dn_user: An
     assert all("dòng 2, 3" in m for _r, _c, m in errors)
 
 
-def test_duplicate_cccd_against_the_database_names_the_person(
-    dn_org: Any, dn_user: Any
-) -> None:
+def test_duplicate_cccd_against_the_database_names_the_person(dn_org: Any, dn_user: Any) -> None:
     assert import_file(xlsx([HEADERS, GOOD[0]]), owner=dn_org, actor=dn_user).written
     rows = [HEADERS, [2, "Phạm Văn Dũng", "05/09/1975", "Nam", GOOD[0][4], "", ""]]
     errors = _errors(xlsx(rows), dn_org, dn_user)
@@ -193,7 +193,18 @@ def test_mixed_encodings_in_one_csv(dn_org: Any, dn_user: Any) -> None:
 def test_other_field_mistakes_are_all_listed(dn_org: Any, dn_user: Any) -> None:
     rows = [
         [*HEADERS, "Điện thoại", "Dân tộc", "Tôn giáo", "Đảng viên", "Trình độ LLCT", "Email"],
-        [*GOOD[0][:3], "Không rõ", "", *GOOD[0][5:], "12345", "Kinhh", "Phậtt giáo", "?", "X", "a@"],
+        [
+            *GOOD[0][:3],
+            "Không rõ",
+            "",
+            *GOOD[0][5:],
+            "12345",
+            "Kinhh",
+            "Phậtt giáo",
+            "?",
+            "X",
+            "a@",
+        ],
     ]
     errors = _errors(xlsx(rows), dn_org, dn_user)
     columns = {c for _r, c, _m in errors}

@@ -44,13 +44,15 @@ FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "V
 MIDDLE_M = ["Văn", "Hữu", "Đức", "Công", "Minh", "Quang", "Thanh", "Xuân", "Đình", "Ngọc Anh"]
 MIDDLE_F = ["Thị", "Thị Thu", "Thị Ngọc", "Thị Hồng", "Thanh", "Ngọc", "Thị Kim", "Mai"]
 GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Khoa", "Long", "Minh", "Nam",
-           "Phúc", "Quân", "Sơn", "Tâm", "Thắng", "Toàn", "Trung", "Tuấn", "Việt", "Vinh"]  # fmt: skip
+           "Phúc", "Quân", "Sơn", "Tâm", "Thắng", "Toàn", "Trung", "Tuấn", "Việt",
+           "Vinh"]  # fmt: skip
 GIVEN_F = ["Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai",
            "Nga", "Ngọc", "Nhung", "Oanh", "Phương", "Thảo", "Trang", "Tuyết", "Yến"]  # fmt: skip
 ETHNIC = ["Kinh"] * 8 + ["Xtiêng", "Tày", "Nùng", "Khmer", "Mnông", "Hoa"]
 RELIGION = ["Không"] * 6 + ["Phật giáo", "Công giáo", "Tin lành", "Cao Đài"]
 POSITIONS = ["Tổ trưởng tổ dân vận", "Bí thư chi bộ", "Trưởng thôn", "Chủ tịch Hội Nông dân xã",
-             "Phó Chủ tịch UBMTTQ xã", "Công chức văn phòng", "Trưởng ban công tác Mặt trận"]  # fmt: skip
+             "Phó Chủ tịch UBMTTQ xã", "Công chức văn phòng",
+             "Trưởng ban công tác Mặt trận"]  # fmt: skip
 LEVELS = ["", "", "Sơ cấp", "Trung cấp", "Cao cấp"]
 PROVINCE_CODES = sorted(CCCD_PROVINCE_CODES)
 
@@ -169,8 +171,8 @@ def with_mistakes(
             source = next(i for i in range(1, len(rows)) if i not in targets)
             targets.append(source)
             # The same CCCD, birth and sex (a person typed twice under another name).
-            for column in (cccd, HEADERS.index("Ngày sinh"), HEADERS.index("Giới tính")):
-                spoiled[index][column] = spoiled[source][column]
+            for index_ in (cccd, HEADERS.index("Ngày sinh"), HEADERS.index("Giới tính")):
+                spoiled[index][index_] = spoiled[source][index_]
             mistakes.append(Mistake(index + 1, "Số CCCD", kind))
             mistakes.append(Mistake(source + 1, "Số CCCD", kind))
             continue
