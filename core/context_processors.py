@@ -42,6 +42,30 @@ MENU = [
         _("Lịch tháng, lịch tuần của các lớp và buổi học."), ("calendar:",),
     ),
     MenuItem(
+        _("Lớp được giao chỉ tiêu"), "nominations:my_courses", frozenset({Role.FOCAL_POINT}),
+        _("Các lớp đơn vị được giao chỉ tiêu: cử học viên trước hạn, theo dõi kết quả duyệt."),
+        ("nominations:my_courses", "nominations:nominate", "nominations:person_options"),
+        _("Cử học viên"),
+    ),
+    MenuItem(
+        _("Hồ sơ học viên"), "people:person_list", COMMITTEE | {Role.FOCAL_POINT},
+        _("Hồ sơ cán bộ, học viên: tìm không dấu, CCCD, đối tượng; phát hiện và gộp hồ sơ trùng."),
+        ("people:person", "people:duplicate", "people:unit_options"),
+        _("Hồ sơ"),
+    ),
+    MenuItem(
+        _("Danh sách cần bồi dưỡng"), "people:roster_list", COMMITTEE,
+        _("Danh sách đối tượng phải bồi dưỡng trong kỳ và tỉ lệ đã được bồi dưỡng theo địa bàn."),
+        ("people:roster",),
+        _("Đối tượng"),
+    ),
+    MenuItem(
+        _("Nhập dữ liệu từ tệp"), "ingest:job_list", COMMITTEE | {Role.FOCAL_POINT},
+        _("Nhập danh sách người, danh sách cần bồi dưỡng, danh sách cử đi học từ Excel, CSV."),
+        ("ingest:",),
+        _("Nhập tệp"),
+    ),
+    MenuItem(
         _("Chuyên đề"), "courses:topic_list", COMMITTEE | {Role.SECRETARY, Role.LECTURER},
         _("Danh mục chuyên đề dùng chung, tài liệu kèm theo."),
         ("courses:topic", "courses:material"),

@@ -26,8 +26,13 @@ from core.roles import Role
 from courses import services
 from courses.models import Course, CourseGuest, Session, Topic, TopicMaterial
 from geo.models import AdminUnit
+from ingest import services as ingest_services
+from ingest.models import ImportJob
+from nominations import services as nomination_services
+from nominations.models import Enrollment, Nomination, NominationEvent, Quota
 from orgs.models import Organization, OrganizationName
-from people.models import Lecturer
+from people.models import Lecturer, Person, PersonChange, Roster, RosterMember
+from people.services import PersonData, RosterData, person_create, roster_create
 from planning.models import TrainingPlan
 from planning.services import plan_create
 from tests.course_helpers import make_course, make_lecturer, make_topic
@@ -74,6 +79,13 @@ class World:
     material: TopicMaterial
     lecturer: Lecturer
     plan: TrainingPlan
+    person: Person
+    other_person: Person
+    roster: Roster
+    quota: Quota
+    nomination: Nomination
+    enrollment: Enrollment
+    job: ImportJob
 
 
 # How to fill each URL argument with an object owned by the foreign territory.
@@ -88,6 +100,13 @@ FOREIGN_OBJECTS: dict[str, Callable[[World], Any]] = {
     "material_pk": lambda w: w.material.pk,
     "lecturer_pk": lambda w: w.lecturer.pk,
     "plan_pk": lambda w: w.plan.pk,
+    "person_pk": lambda w: w.person.pk,
+    "other_pk": lambda w: w.other_person.pk,
+    "roster_pk": lambda w: w.roster.pk,
+    "quota_pk": lambda w: w.quota.pk,
+    "nomination_pk": lambda w: w.nomination.pk,
+    "enrollment_pk": lambda w: w.enrollment.pk,
+    "job_pk": lambda w: w.job.pk,
     # The outsider does not know the real feed token: any other must give 404.
     "token": lambda w: "A" * 43,
 }
@@ -130,6 +149,16 @@ def _snapshot() -> tuple[Any, ...]:
         ),
         list(UserRole.objects.order_by("pk").values_list()),
         AdminUnit.objects.count(),
+        list(Person.objects.order_by("pk").values_list()),
+        list(Person.categories.through.objects.order_by("pk").values_list()),
+        list(PersonChange.objects.order_by("pk").values_list()),
+        list(Roster.objects.order_by("pk").values_list()),
+        list(RosterMember.objects.order_by("pk").values_list()),
+        list(Quota.objects.order_by("pk").values_list()),
+        list(Nomination.objects.order_by("pk").values_list()),
+        list(Enrollment.objects.order_by("pk").values_list()),
+        list(NominationEvent.objects.order_by("pk").values_list()),
+        list(ImportJob.objects.order_by("pk").values_list()),
     )
 
 
@@ -173,6 +202,21 @@ def _hostile_post(world: World) -> dict[str, Any]:
         "academic_title": "TS",
         "count": 2,
         "attends": "opening",
+        "unit": world.foreign_org.pk,
+        "places": 1,
+        "person": world.person.pk,
+        "people": [world.person.pk],
+        "keep": world.person.pk,
+        "drop": world.other_person.pk,
+        "deadline": "20/05/2022 17:00",
+        "period_start": "01/01/2022",
+        "period_end": "31/12/2022",
+        "family_name": "Xâm",
+        "given_name": "Nhập",
+        "confirm_new": "1",
+        "confirm": "1",
+        "kind_import": "people",
+        "valid_only": "1",
     }
 
 
@@ -189,7 +233,12 @@ def world(owner_org: Organization, outsider_org: Organization, bu_dang: AdminUni
         for role in Role.values
         if role != Role.ADMIN
     }
-    insider = UserFactory(username="trong", organization=owner_org, roles=[Role.COMMITTEE_MANAGER])
+    # The owner's manager, also its focal point (the nominate pages are the focal point's).
+    insider = UserFactory(
+        username="trong",
+        organization=owner_org,
+        roles=[Role.COMMITTEE_MANAGER, Role.FOCAL_POINT],
+    )
     commune = bu_dang.children.order_by("sort_key").first()
     assert commune is not None
     plan = plan_create(
@@ -202,7 +251,7 @@ def world(owner_org: Organization, outsider_org: Organization, bu_dang: AdminUni
         title="Kế hoạch bí mật Bù Đăng",
         attachment=SimpleUploadedFile("kh.pdf", b"%PDF-1.4\n"),
     )
-    course = make_course(owner_org, title="Lớp bí mật Bù Đăng", plan=plan)
+    course = make_course(owner_org, title="Lớp bí mật Bù Đăng", plan=plan, capacity=10)
     topic = make_topic(owner_org, "Chuyên đề Bù Đăng")
     lecturer = make_lecturer(owner_org, "Lê Văn Giảng")
     session = services.session_create(
@@ -220,6 +269,53 @@ def world(owner_org: Organization, outsider_org: Organization, bu_dang: AdminUni
     material = TopicMaterial.objects.create(
         topic=topic, title="Tài liệu", file=SimpleUploadedFile("t.pdf", b"%PDF-1.4\n")
     )
+    person = person_create(
+        actor=None,
+        owner=owner_org,
+        data=PersonData.from_full_name("Người Bí Mật Bù Đăng", home_unit=commune),
+    )
+    other_person = person_create(
+        actor=None,
+        owner=owner_org,
+        data=PersonData.from_full_name("Người Trùng Bù Đăng", home_unit=commune),
+    )
+    roster = roster_create(
+        actor=None,
+        owner=owner_org,
+        data=RosterData(
+            name="Danh sách bí mật Bù Đăng",
+            period_start=datetime.date(2022, 1, 1),
+            period_end=datetime.date(2022, 12, 31),
+        ),
+    )
+    RosterMember.objects.create(roster=roster, person=person, unit=commune)
+    # The class takes nominations: the owner's unit holds a quota, one person is
+    # a trainee and one waits for a decision.
+    services.course_transition(actor=None, course=course, to_status="approved")
+    services.course_transition(actor=None, course=course, to_status="nominating")
+    course.refresh_from_db()
+    quota = nomination_services.quota_set(actor=None, course=course, unit=owner_org, places=5)
+    enrolled = nomination_services.nominate(
+        actor=None, course=course, unit=owner_org, person=other_person
+    )
+    nomination_services.nomination_approve(actor=None, nomination=enrolled)
+    enrollment = Enrollment.objects.get(nomination=enrolled)
+    nomination = nomination_services.nominate(
+        actor=None, course=course, unit=owner_org, person=person
+    )
+    # A checked import with a mistake, so its error report exists too.
+    job = ingest_services.job_check(
+        ingest_services.job_create(
+            actor=foreign_user,
+            kind="people",
+            owner=owner_org,
+            upload=SimpleUploadedFile(
+                "nguoi-bi-mat.csv",
+                "Họ và tên;Ngày sinh;Số CCCD\nNgười Bí Mật Bù Đăng;01/01/1980;123\n".encode(),
+            ),
+        )
+    )
+    assert job.error_report, job.message
     return World(
         owner_org,
         foreign_user,
@@ -233,6 +329,13 @@ def world(owner_org: Organization, outsider_org: Organization, bu_dang: AdminUni
         material,
         lecturer,
         plan,
+        person,
+        other_person,
+        roster,
+        quota,
+        nomination,
+        enrollment,
+        job,
     )
 
 
@@ -269,6 +372,9 @@ def test_outsider_never_reads_or_changes_foreign_data(world: World, role: str) -
         world.course.title,
         world.plan.title,
         world.guest.full_name,
+        world.person.full_name,
+        world.roster.name,
+        world.job.original_name,
     ]
     for name, pattern in ALL_URLS:
         if name in PUBLIC or name == "accounts:logout":
