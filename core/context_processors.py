@@ -23,6 +23,11 @@ class MenuItem:
     # View names (prefixes) under which this entry is the current one.
     sections: tuple[str, ...] = ()
     short: Promise | None = None  # label in the top bar when the full one is long
+    group: Promise | None = None  # dropdown of the top bar holding this entry
+
+
+PEOPLE = _("Học viên")
+CATALOGUES = _("Danh mục")
 
 
 MENU = [
@@ -52,40 +57,47 @@ MENU = [
         _("Hồ sơ cán bộ, học viên: tìm không dấu, CCCD, đối tượng; phát hiện và gộp hồ sơ trùng."),
         ("people:person", "people:duplicate", "people:unit_options"),
         _("Hồ sơ"),
+        group=PEOPLE,
     ),
     MenuItem(
         _("Danh sách cần bồi dưỡng"), "people:roster_list", COMMITTEE,
         _("Danh sách đối tượng phải bồi dưỡng trong kỳ và tỉ lệ đã được bồi dưỡng theo địa bàn."),
         ("people:roster",),
         _("Đối tượng"),
+        group=PEOPLE,
     ),
     MenuItem(
         _("Nhập dữ liệu từ tệp"), "ingest:job_list", COMMITTEE | {Role.FOCAL_POINT},
         _("Nhập danh sách người, danh sách cần bồi dưỡng, danh sách cử đi học từ Excel, CSV."),
         ("ingest:",),
         _("Nhập tệp"),
+        group=PEOPLE,
     ),
     MenuItem(
         _("Chuyên đề"), "courses:topic_list", COMMITTEE | {Role.SECRETARY, Role.LECTURER},
         _("Danh mục chuyên đề dùng chung, tài liệu kèm theo."),
         ("courses:topic", "courses:material"),
+        group=CATALOGUES,
     ),
     MenuItem(
         _("Báo cáo viên"), "courses:lecturer_list", COMMITTEE | {Role.SECRETARY},
         _("Báo cáo viên, học hàm học vị, chuyên đề và lịch sử giảng dạy."),
         ("courses:lecturer",),
+        group=CATALOGUES,
     ),
     MenuItem(
         _("Địa giới hành chính"), "geo:unit_browser", None,
         _("Tỉnh, huyện, xã trên bản đồ mới và bản đồ trước 01/7/2025; tra cứu cũ ↔ mới."),
         ("geo:",),
         _("Địa giới"),
+        group=CATALOGUES,
     ),
     MenuItem(
         _("Cơ quan, đơn vị"), "orgs:list", COMMITTEE | {Role.FOCAL_POINT, Role.EDITOR},
         _("Ban Dân vận, trường chính trị, MTTQ, đoàn thể… trên địa bàn; lịch sử tên gọi."),
         ("orgs:",),
         _("Cơ quan"),
+        group=CATALOGUES,
     ),
     MenuItem(
         _("Tài khoản"), "accounts:user_list", MANAGERS,
@@ -106,8 +118,29 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "url": reverse(item.url_name),
             "active": any(current.startswith(section) for section in item.sections),
             "description": item.description,
+            "group": item.group,
         }
         for item in MENU
         if item.roles is None or has_role(user, item.roles)
     ]
-    return {"menu": menu}
+    return {"menu": menu, "menu_bar": _bar(menu)}
+
+
+def _bar(menu: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The top bar: entries of a group with two or more visible entries become a dropdown."""
+    sizes: dict[Any, int] = {}
+    for entry in menu:
+        sizes[entry["group"]] = sizes.get(entry["group"], 0) + 1
+    bar: list[dict[str, Any]] = []
+    dropdowns: dict[Any, dict[str, Any]] = {}
+    for entry in menu:
+        group = entry["group"]
+        if group is None or sizes[group] < 2:
+            bar.append(entry)
+            continue
+        if group not in dropdowns:
+            dropdowns[group] = {"short": group, "items": [], "active": False}
+            bar.append(dropdowns[group])
+        dropdowns[group]["items"].append(entry)
+        dropdowns[group]["active"] |= entry["active"]
+    return bar

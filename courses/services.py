@@ -283,8 +283,15 @@ def course_update(*, actor: Any, course: Course, data: CourseData) -> Course:
                 % {"n": len(outside), "day": _d(outside[0].date)}
             }
         )
+    grew = data.capacity > Course.objects.values_list("capacity", flat=True).get(pk=course.pk)
     course.save()
     _set_relations(course, data)
+    if grew:
+        # New places go to those on the waiting list first.
+        from nominations.services import promote_waiting
+
+        promote_waiting(actor=actor, course=course)
+        course.refresh_from_db(fields=["enrolled_count"])
     return course
 
 

@@ -4,7 +4,7 @@
 SQLite, splits inserts into batches of 999 parameters (≈40 people): for
 100,000 rows that is most of an import's time. Here each row is a tuple
 already in the database's form and one `executemany` sends them all, as the
-benchmark's floor does. Primary keys are reserved first (a PostgreSQL
+benchmark's floor does (COPY on PostgreSQL). Primary keys are reserved first (a PostgreSQL
 sequence, or SQLite's write lock held by the surrounding transaction), so
 the caller knows every new row's id without reading them back.
 
@@ -59,12 +59,17 @@ def insert_rows(
         connection.ops.quote_name(str(getattr(meta.get_field(name), "column", name)))
         for name in fields
     )
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) "  # noqa: S608
-        f"VALUES ({placeholders})"
-    )
+    table = connection.ops.quote_name(meta.db_table)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one statement: several times faster than
+            # even a pipelined executemany.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
         cursor.executemany(sql, rows)
 
 

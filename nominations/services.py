@@ -370,6 +370,9 @@ def nomination_approve(*, actor: Any, nomination: Nomination) -> Nomination:
         raise ValidationError(
             _("%(name)s đã là học viên của lớp.") % {"name": nomination.person.full_name}
         )
+    if nomination.status == NominationStatus.SUBMITTED:
+        # Those already waiting come first.
+        promote_waiting(actor=actor, course=course)
     now = timezone.now()
     nomination.decided_by, nomination.decided_at = _user(actor), now
     who = _label(nomination.person, nomination.unit)
@@ -516,6 +519,40 @@ def _withdraw_enrollment(
         first,
     )
     return enrollment
+
+
+@transaction.atomic
+def promote_waiting(*, actor: Any, course: Course) -> list[Nomination]:
+    """Free places go to the waiting list first, in order (after the class grew, say).
+
+    Called before a new approval too, so nobody approved later takes a place
+    ahead of someone already waiting.
+    """
+    promoted: list[Nomination] = []
+    if course.status not in DECIDE_STATUSES:
+        return promoted
+    waiting = (
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related("person", "unit")
+        .filter(course_id=course.pk, status=NominationStatus.WAITLISTED)
+        .order_by("waitlisted_at", "pk")
+    )
+    for first in waiting:
+        if not _take_place(course.pk):
+            break
+        _enroll(course, first.person, first.unit, first)
+        first.status, first.waitlisted_at = NominationStatus.APPROVED, None
+        first.save(update_fields=["status", "waitlisted_at"])
+        _event(
+            course,
+            EventKind.PROMOTED,
+            _("Đã tự động chuyển %(who)s từ danh sách chờ vào chỗ còn trống.")
+            % {"who": _label(first.person, first.unit)},
+            actor,
+            first,
+        )
+        promoted.append(first)
+    return promoted
 
 
 @transaction.atomic

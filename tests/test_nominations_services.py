@@ -382,3 +382,44 @@ def test_focal_point_sees_the_class_and_only_its_units_nominations(
     assert not restrict(
         Enrollment.objects.filter(status=EnrollmentStatus.ENROLLED), trainee
     ).exists()
+
+
+def test_waiting_list_comes_before_later_approvals(course: Course, front: Any, women: Any,
+                                                   member: Any) -> None:  # fmt: skip
+    Course.objects.filter(pk=course.pk).update(capacity=1)
+    first, waiting, later = _nominated(course, front, 2) + _nominated(course, women, 1, "Trần Thị")
+    services.nomination_approve(actor=member, nomination=first)
+    services.nomination_approve(actor=member, nomination=waiting)
+    # A place frees without a withdrawal (the class grew behind the service's back).
+    Course.objects.filter(pk=course.pk).update(capacity=2)
+    later = services.nomination_approve(actor=member, nomination=later)
+    waiting.refresh_from_db()
+    assert waiting.status == NominationStatus.APPROVED
+    assert later.status == NominationStatus.WAITLISTED
+    course.refresh_from_db()
+    assert course.enrolled_count == 2 and _consistent(course)
+
+
+def test_a_larger_class_takes_the_waiting_list_in_order(course: Course, front: Any, women: Any,
+                                                        member: Any) -> None:  # fmt: skip
+    Course.objects.filter(pk=course.pk).update(capacity=1)
+    nominations = _nominated(course, front, 3) + _nominated(course, women, 1, "Trần Thị")
+    for n in nominations:
+        services.nomination_approve(actor=member, nomination=n)
+    course.refresh_from_db()
+    data = CourseData(
+        kind=course.kind,
+        level=course.level,
+        title=course.title,
+        owner=course.owner,
+        start_date=course.start_date,
+        end_date=course.end_date,
+        venue=course.venue,
+        capacity=3,
+    )
+    course_update(actor=member, course=course, data=data)
+    statuses = [Nomination.objects.get(pk=n.pk).status for n in nominations]
+    assert statuses == ["approved", "approved", "approved", "waitlisted"]
+    assert NominationEvent.objects.filter(kind=EventKind.PROMOTED).count() == 2
+    course.refresh_from_db()
+    assert course.enrolled_count == 3 and _consistent(course)
