@@ -139,8 +139,8 @@ def _bar(menu: list[dict[str, Any]]) -> list[dict[str, Any]]:
             bar.append(entry)
             continue
         if group not in dropdowns:
-            dropdowns[group] = {"short": group, "items": [], "active": False}
+            dropdowns[group] = {"short": group, "children": [], "active": False}
             bar.append(dropdowns[group])
-        dropdowns[group]["items"].append(entry)
+        dropdowns[group]["children"].append(entry)
         dropdowns[group]["active"] |= entry["active"]
     return bar

@@ -62,6 +62,7 @@ def current_unit(level: str, folded: str) -> AdminUnit:
 
 @pytest.fixture
 def binh_phuoc(db: Any) -> AdminUnit:
+    ensure_reference_data()  # a transactional test before this one may have flushed it
     return legacy_unit(Level.PROVINCE, "tinh binh phuoc")
 
 
@@ -77,6 +78,7 @@ def loc_ninh(binh_phuoc: AdminUnit) -> AdminUnit:
 
 @pytest.fixture
 def dong_nai(db: Any) -> AdminUnit:
+    ensure_reference_data()
     return current_unit(Level.PROVINCE, "tinh dong nai")
 
 
