@@ -59,6 +59,7 @@ def import_table(
     write: bool = True,
     today: datetime.date | None = None,
     progress: Progress | None = None,
+    source: str = "",
 ) -> ImportOutcome:
     """Check `table`; when asked and allowed, write it in one transaction.
 
@@ -67,7 +68,7 @@ def import_table(
     """
     checker = Checker(actor=actor, owner=owner, today=today or timezone.localdate())
     result = checker.check(table, progress)
-    writer = Writer(checker=checker, owner=owner, actor=actor, progress=progress)
+    writer = Writer(checker=checker, owner=owner, actor=actor, progress=progress, source=source)
     if not write:
         if course is not None and result.valid_plans and (valid_only or not result.errors):
             # A nomination's rules (quota, period) are only known by trying: try, roll back.
@@ -253,6 +254,7 @@ def job_write(job: ImportJob) -> ImportJob:
             valid_only=bool(job.options.get("valid_only")),
             write=True,
             progress=_JobProgress(job),
+            source=f"{job.original_name} (#{job.pk})",
         )
     except (FileRejected, HeaderError) as error:
         _set(job, status=ImportStatus.REJECTED, message=str(error), finished_at=timezone.now())

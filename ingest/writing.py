@@ -117,6 +117,8 @@ class Writer:
     owner: Organization
     actor: Any
     progress: Progress | None = None
+    # Where the rows come from ("danh-sach.xlsx"), named in each new person's history.
+    source: str = ""
 
     def _names(self) -> dict[str, dict[int, str]]:
         units = {pk: info.name for pk, info in self.checker.units.units.items()}
@@ -142,7 +144,9 @@ class Writer:
         now = fastinsert.db_now()
         by_id = by.pk if by is not None else None
         date = connection.ops.adapt_datefield_value
-        category_names = self.checker.categories.by_pk
+        created = fastinsert.db_json({})
+        origin = _("Tạo từ tệp %(file)s, dòng %(row)s")
+        source = self.source or "?"
         for batch in _chunks(creates, BATCH):
             ids = fastinsert.reserve_ids(Person, len(batch))
             rows: list[tuple[Any, ...]] = []
@@ -181,17 +185,10 @@ class Writer:
                 )
                 people[plan.row] = pk
                 links += [(pk, category) for category in plan.categories]
-                history = {
-                    key: [None, _display(values[name], names, name)]
-                    for name, key in HISTORY_KEYS
-                    if values[name]
-                }
-                if plan.categories:
-                    history["categories"] = [
-                        None,
-                        sorted(category_names.get(c, str(c)) for c in plan.categories),
-                    ]
-                changes.append((pk, ChangeAction.IMPORT, history, "", by_id, now))
+                # The new record holds the values and the kept file holds the row:
+                # the history names the row instead of copying every value again.
+                note = origin % {"file": source, "row": plan.row}
+                changes.append((pk, ChangeAction.IMPORT, created, note, by_id, now))
             fastinsert.insert_rows(Person, NEW_PERSON_FIELDS, rows)
             fastinsert.insert_rows(
                 Person.categories.through, ("person_id", "traineecategory_id"), links
@@ -211,7 +208,7 @@ class Writer:
         fastinsert.insert_rows(
             PersonChange,
             ("person_id", "action", "changes", "note", "by_id", "at"),
-            [(*row[:2], json(row[2]), *row[3:]) for row in changes],
+            [row if row[2] is created else (*row[:2], json(row[2]), *row[3:]) for row in changes],
         )
         if roster is not None:
             self._roster(roster, plans, people, outcome)
@@ -348,7 +345,8 @@ class Writer:
         people: dict[int, int],
         outcome: WriteResult,
     ) -> None:
-        ids = [people[plan.row] for plan in plans]
+        # Only people already in the registry can already be members.
+        ids = [people[plan.row] for plan in plans if plan.outcome != Outcome.CREATE]
         present: set[int] = set()
         for chunk in _chunks(ids):
             present.update(

@@ -142,12 +142,15 @@ def test_preview_counts_and_all_or_nothing(dn_org: Any, dn_user: Any) -> None:
 
 def test_valid_only_imports_the_good_rows(dn_org: Any, dn_user: Any) -> None:
     rows = [HEADERS, *GOOD, [3, "Lê Văn", "31/02/1980", "Nam", "", "", ""]]
-    outcome = import_file(xlsx(rows), owner=dn_org, actor=dn_user, valid_only=True)
+    outcome = import_file(
+        xlsx(rows), owner=dn_org, actor=dn_user, valid_only=True, source="danh-sach.xlsx"
+    )
     assert outcome.written is not None and outcome.written.created == 2
     assert Person.objects.count() == 2
+    # A new record's history names the file and row it came from (the file is kept).
     change = PersonChange.objects.get(person__citizen_id="075075000001")
     assert change.action == ChangeAction.IMPORT and change.by == dn_user
-    assert change.changes["citizen_id"] == [None, "075075000001"]
+    assert change.note == "Tạo từ tệp danh-sach.xlsx, dòng 2" and change.changes == {}
 
 
 def test_update_by_cccd_and_merge_by_identity_key(dn_org: Any, dn_user: Any) -> None:

@@ -84,6 +84,7 @@ class Command(BaseCommand):
                 valid_only=options["valid_only"],
                 write=not options["dry_run"],
                 progress=Progress(path.name, self.stderr._out),
+                source=path.name,
             )
         except (FileRejected, HeaderError) as error:
             raise CommandError(str(error)) from None
