@@ -48,7 +48,7 @@ check: $(STAMP)
 
 # Refresh locale/*/django.po from the code (needs GNU gettext: apt-get install gettext).
 messages: $(STAMP)
-	$(MANAGE) makemessages -l en --no-obsolete --no-fuzzy-matching --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(MANAGE) makemessages -l en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
 
 bench: $(STAMP)
 	@ls bench/*.py >/dev/null 2>&1 && for f in bench/*.py; do $(PY) $$f || exit 1; done || echo "no benchmarks yet"

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.roles import COMMITTEE, COURSE_READERS, MANAGERS, Role
 from core.scope import has_role
@@ -26,8 +27,8 @@ class MenuItem:
     group: Promise | None = None  # dropdown of the top bar holding this entry
 
 
-PEOPLE = _("Học viên")
-CATALOGUES = _("Danh mục")
+PEOPLE = pgettext_lazy("menu", "Học viên")
+CATALOGUES = pgettext_lazy("menu", "Danh mục")
 
 
 MENU = [

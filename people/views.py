@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -465,11 +465,8 @@ def roster_detail(request: HttpRequest, roster_pk: int) -> HttpResponse:
 
 
 def _import_url(roster: Roster) -> str:
-    """The importer's page for this roster ("" until the importer is installed)."""
-    try:
-        return f"{reverse('ingest:job_create')}?kind=roster&roster={roster.pk}"
-    except NoReverseMatch:
-        return ""
+    """The importer's page for this roster."""
+    return f"{reverse('ingest:job_create')}?kind=roster&roster={roster.pk}"
 
 
 @require_http_methods(["GET", "POST"])

@@ -227,3 +227,32 @@ def test_command_checks_and_writes(dn_org: Any, tmp_path: Path, capsys: Any) -> 
 
 def test_outcome_enum_values() -> None:
     assert [o.value for o in Outcome] == ["create", "update", "merge", "reject"]
+
+
+def test_a_focal_point_imports_its_nominations_against_the_quota(dn_org: Any) -> None:
+    from courses.models import Course
+    from nominations.models import Nomination, Quota
+    from tests.course_helpers import make_course
+
+    front = OrganizationFactory(
+        name="Ủy ban MTTQ Việt Nam xã Bù Đăng", kind="fatherland_front", territory=dn_org.territory
+    )
+    focal = UserFactory(username="daumoi", organization=front, roles=[Role.FOCAL_POINT])
+    course = make_course(dn_org, title="Lớp cấp xã", capacity=30)
+    Course.objects.filter(pk=course.pk).update(status="nominating")
+    course.refresh_from_db()
+    Quota.objects.create(course=course, unit=front, places=2)
+    rows = [HEADERS, *GOOD]
+    outcome = import_file(xlsx(rows), owner=front, actor=focal, course=course)
+    assert outcome.written is not None and outcome.written.nominated == 2
+    nominations = Nomination.objects.filter(course=course, unit=front)
+    assert sorted(n.person.full_name for n in nominations) == ["Nguyễn Văn An", "Trần Thị Bình"]
+    assert {n.status for n in nominations} == {"submitted"}
+    assert set(Person.objects.values_list("owner", flat=True)) == {front.pk}
+    # A third person is over the quota: the whole file is refused, nothing written.
+    before = counts()
+    third = [3, "Lê Văn Cường", "01/02/1980", "Nam", "", *GOOD[0][5:]]
+    outcome = import_file(xlsx([HEADERS, third]), owner=front, actor=focal, course=course)
+    assert outcome.written is None
+    assert any("chỉ tiêu" in error.message for error in outcome.check.errors)
+    assert counts() == before and Nomination.objects.count() == 2
