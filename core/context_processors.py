@@ -87,6 +87,12 @@ MENU = [
         group=CATALOGUES,
     ),
     MenuItem(
+        _("Đối tượng học viên"), "people:category_list", COMMITTEE,
+        _("Danh mục đối tượng học viên dùng chung; quản trị hệ thống thêm, sửa, ngừng dùng."),
+        ("people:category",),
+        group=CATALOGUES,
+    ),
+    MenuItem(
         _("Địa giới hành chính"), "geo:unit_browser", None,
         _("Tỉnh, huyện, xã trên bản đồ mới và bản đồ trước 01/7/2025; tra cứu cũ ↔ mới."),
         ("geo:",),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from people import views
+from people import categories, views
 
 app_name = "people"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("<int:person_pk>/", views.person_detail, name="person_detail"),
     path("<int:person_pk>/edit/", views.person_edit, name="person_edit"),
     path("<int:person_pk>/merge/<int:other_pk>/", views.person_merge, name="person_merge"),
+    path("categories/", categories.category_list, name="category_list"),
+    path("categories/new/", categories.category_edit, name="category_create"),
+    path("categories/<int:category_pk>/edit/", categories.category_edit, name="category_edit"),
     path("rosters/", views.roster_list, name="roster_list"),
     path("rosters/new/", views.roster_create, name="roster_create"),
     path("rosters/<int:roster_pk>/", views.roster_detail, name="roster_detail"),

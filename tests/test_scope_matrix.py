@@ -31,7 +31,14 @@ from ingest.models import ImportJob
 from nominations import services as nomination_services
 from nominations.models import Enrollment, Nomination, NominationEvent, Quota
 from orgs.models import Organization, OrganizationName
-from people.models import Lecturer, Person, PersonChange, Roster, RosterMember
+from people.models import (
+    Lecturer,
+    Person,
+    PersonChange,
+    Roster,
+    RosterMember,
+    TraineeCategory,
+)
 from people.services import PersonData, RosterData, person_create, roster_create
 from planning.models import TrainingPlan
 from planning.services import plan_create
@@ -52,6 +59,8 @@ PUBLIC = {
 # Geography is public reference data: any signed-in user may read it, whatever
 # the territory. Writing to it (villages) is still scoped.
 REFERENCE_READS = {"geo:unit_browser", "geo:unit_detail", "geo:unit_picker"}
+# Pages only a system administrator opens (the insider check uses one).
+ADMIN_PAGES = {"people:category_edit"}
 # The topic catalogue and the lecturer registry are shared between committees
 # (a central lecturer teaches everywhere); reading them is allowed, changing not.
 SHARED_CATALOGUE_READS = {
@@ -107,6 +116,8 @@ FOREIGN_OBJECTS: dict[str, Callable[[World], Any]] = {
     "nomination_pk": lambda w: w.nomination.pk,
     "enrollment_pk": lambda w: w.enrollment.pk,
     "job_pk": lambda w: w.job.pk,
+    # Reference data: one list for everybody, changed by administrators only.
+    "category_pk": lambda w: TraineeCategory.objects.get(code="bi-thu-chi-bo").pk,
     # The outsider does not know the real feed token: any other must give 404.
     "token": lambda w: "A" * 43,
 }
@@ -159,6 +170,7 @@ def _snapshot() -> tuple[Any, ...]:
         list(Enrollment.objects.order_by("pk").values_list()),
         list(NominationEvent.objects.order_by("pk").values_list()),
         list(ImportJob.objects.order_by("pk").values_list()),
+        list(TraineeCategory.objects.order_by("pk").values_list()),
     )
 
 
@@ -412,11 +424,12 @@ def test_outsider_never_reads_or_changes_foreign_data(world: World, role: str) -
 def test_insider_reaches_every_object_page(world: World) -> None:
     """The matrix is not vacuous: the owner's manager opens the same URLs."""
     client = _client(world.insider)
+    admin = _client(UserFactory(username="quantri", roles=[Role.ADMIN]))
     for name, pattern in ALL_URLS:
         kwargs = _kwargs(pattern, world)
         if not kwargs or name in PUBLIC:
             continue
-        response = client.get(reverse(name, kwargs=kwargs))
+        response = (admin if name in ADMIN_PAGES else client).get(reverse(name, kwargs=kwargs))
         assert response.status_code in {200, 405}, f"insider GET {name}: {response.status_code}"
 
 
