@@ -33,7 +33,7 @@ def test_admin_adds_renames_and_retires_a_category(admin_user: Any) -> None:
     category.refresh_from_db()
     assert not category.is_active and category.order == 5
     # A retired category is no longer offered for new people.
-    offered = PersonForm(user=admin_user).fields["categories"].queryset  # type: ignore[attr-defined]
+    offered = PersonForm(user=admin_user).fields["categories"].queryset
     assert category not in offered
     page = client.get(reverse("people:category_list")).content.decode()
     assert "Trưởng ban công tác Mặt trận khu dân cư" in page and "Ngừng dùng" in page
