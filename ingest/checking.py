@@ -19,7 +19,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from core.scope import CHANGE, restrict
+from core.scope import CHANGE, VIEW, restrict
 from core.text import fold, sort_key
 from ingest import parsers
 from ingest.columns import HeaderMap, match_headers
@@ -33,6 +33,27 @@ Progress = Callable[[int, int], None]
 CHUNK = 900  # keeps IN lists under every backend's parameter limit
 PROGRESS_EVERY = 2000
 SAMPLE_SIZE = 10
+
+
+def _max_length(name: str) -> int:
+    return int(getattr(Person._meta.get_field(name), "max_length", 0) or 0)
+
+
+def _label(name: str) -> str:
+    return str(getattr(Person._meta.get_field(name), "verbose_name", name)).capitalize()
+
+
+# Text written as it is by raw INSERT/COPY: the database refuses anything longer.
+# (row value or derived value, the column it comes from)
+TEXT_LIMITS: tuple[tuple[str, str], ...] = (
+    ("family_name", "family_name"),
+    ("middle_name", "middle_name"),
+    ("given_name", "given_name"),
+    ("phone", "phone"),
+    ("email", "email"),
+    ("position", "position"),
+)
+DERIVED_LIMITS: tuple[str, ...] = ("full_name", "name_folded", "sort_key", "identity_key")
 
 
 class Outcome(StrEnum):
@@ -266,7 +287,7 @@ class Checker:
             except ValueError as error:
                 fail(key, str(error))
                 values[key] = ""
-        values["position"] = text("position")[:200]
+        values["position"] = text("position")
         employer, message = self.employers.parse(text("organization"))
         if message:
             fail("organization", message)
@@ -304,6 +325,7 @@ class Checker:
             "sort_key": _name_sort_key(given, middle, family) if full_name else "",
             "identity_key": identity_key(name_folded, birth_date, birth_year, commune_id),
         }
+        self._lengths(values, derived, positions, fail)
         return RowPlan(
             row=number,
             values=values,
@@ -313,6 +335,45 @@ class Checker:
             outcome=Outcome.REJECT if errors else Outcome.CREATE,
             errors=errors,
         )
+
+    @staticmethod
+    def _lengths(
+        values: dict[str, Any],
+        derived: dict[str, str],
+        positions: dict[str, int],
+        fail: Callable[[str, str], None],
+    ) -> None:
+        """Values longer than their database column: a row error, never a DataError."""
+        name_key = "full_name" if "full_name" in positions else "given_name"
+        too_long = False
+        for key, field_name in TEXT_LIMITS:
+            value = values.get(key) or ""
+            limit = _max_length(field_name)
+            if len(value) <= limit:
+                continue
+            too_long = True
+            is_name = key in ("family_name", "middle_name", "given_name")
+            column = name_key if is_name and key not in positions else key
+            fail(
+                column,
+                _("%(what)s dài %(length)s ký tự, vượt giới hạn %(limit)s ký tự.")
+                % {
+                    "what": _label(field_name),
+                    "length": len(value),
+                    "limit": limit,
+                },
+            )
+            values[key] = value[:limit]  # the row is rejected; keep the preview short
+        if too_long:
+            return
+        for name in DERIVED_LIMITS:
+            if len(derived[name]) > _max_length(name):
+                fail(
+                    name_key,
+                    _("Họ và tên quá dài (tối đa %(limit)s ký tự).")
+                    % {"limit": _max_length("full_name")},
+                )
+                return
 
     # --- the whole table -------------------------------------------------------------------
 
@@ -420,7 +481,9 @@ class Checker:
         existing = {row["pk"]: row for row in by_citizen_id.values()}
         for found in by_identity.values():
             existing.update((row["pk"], row) for row in found)
-        changeable = self._changeable(existing)
+        changeable = self._allowed(existing, CHANGE)
+        # Whom the actor may see: only they are named (with their unit and number).
+        visible = self._allowed(existing, VIEW) | changeable
         taken: dict[int, int] = {}
         for plan in plans:
             if plan.outcome == Outcome.REJECT:
@@ -432,21 +495,21 @@ class Checker:
                     not match["birth_year"] or match["birth_year"] == plan.values["birth_year"]
                 )
                 if not same_person:
-                    reject(
-                        plan,
-                        id_column,
-                        id_index,
-                        _(
+                    if match["pk"] in visible:
+                        message = _(
                             "Số CCCD %(id)s đã thuộc về người khác trong hệ thống: %(name)s "
                             "(sinh %(year)s, %(owner)s quản lý)."
-                        )
-                        % {
+                        ) % {
                             "id": citizen_id,
                             "name": match["full_name"],
                             "year": match["birth_year"] or "?",
                             "owner": match["owner__name"],
-                        },
-                    )
+                        }
+                    else:
+                        message = _(
+                            "Số CCCD này đã có trong hệ thống (hồ sơ do đơn vị khác quản lý)."
+                        )
+                    reject(plan, id_column, id_index, message)
                     continue
                 plan.outcome, plan.person_id = Outcome.UPDATE, match["pk"]
             else:
@@ -456,32 +519,37 @@ class Checker:
                     if not (citizen_id and row["citizen_id"])
                 ]
                 if len(candidates) > 1:
-                    names = ", ".join(f"#{row['pk']}" for row in candidates)
-                    reject(
-                        plan,
-                        name_column,
-                        name_index,
-                        _(
+                    if all(row["pk"] in visible for row in candidates):
+                        names = ", ".join(f"#{row['pk']}" for row in candidates)
+                        message = _(
                             "Có %(count)s người cùng họ tên, ngày sinh và xã trong hệ thống "
                             "(%(ids)s): hãy ghi số CCCD để biết là ai."
-                        )
-                        % {"count": len(candidates), "ids": names},
-                    )
+                        ) % {"count": len(candidates), "ids": names}
+                    else:
+                        message = _(
+                            "Có %(count)s người cùng họ tên, ngày sinh và xã trong hệ thống "
+                            "(có hồ sơ do đơn vị khác quản lý): hãy ghi số CCCD để biết là ai."
+                        ) % {"count": len(candidates)}
+                    reject(plan, name_column, name_index, message)
                     continue
                 if candidates:
                     plan.outcome, plan.person_id = Outcome.MERGE, candidates[0]["pk"]
             if plan.person_id is not None:
                 if plan.person_id not in changeable:
-                    reject(
-                        plan,
-                        id_column if plan.outcome == Outcome.UPDATE else name_column,
-                        id_index if plan.outcome == Outcome.UPDATE else name_index,
-                        _(
+                    if plan.person_id in visible:
+                        message = _(
                             "Người này đã có trong hệ thống do %(owner)s quản lý; "
                             "bạn không được sửa."
+                        ) % {"owner": existing[plan.person_id]["owner__name"]}
+                    else:
+                        message = _(
+                            "Người này đã có trong hệ thống (hồ sơ do đơn vị khác quản lý); "
+                            "bạn không được sửa."
                         )
-                        % {"owner": existing[plan.person_id]["owner__name"]},
-                    )
+                    column = id_column if plan.outcome == Outcome.UPDATE else name_column
+                    index = id_index if plan.outcome == Outcome.UPDATE else name_index
+                    plan.person_id = None  # the preview names nobody the actor may not change
+                    reject(plan, column, index, message)
                     continue
                 first_row = taken.get(plan.person_id)
                 if first_row is not None:
@@ -494,15 +562,17 @@ class Checker:
                     )
                     continue
                 taken[plan.person_id] = plan.row
-        return existing
+        # Only people the actor may see leave this method (the preview names them).
+        return {pk: row for pk, row in existing.items() if pk in visible}
 
-    def _changeable(self, existing: dict[int, dict[str, Any]]) -> set[int]:
+    def _allowed(self, existing: dict[int, dict[str, Any]], action: str) -> set[int]:
+        """Which of `existing` the actor may see or change: one query per chunk of 900."""
         if self.actor is None:
             return set(existing)
         allowed: set[int] = set()
         for chunk in _chunks(list(existing)):
             allowed.update(
-                restrict(Person.objects.filter(pk__in=chunk), self.actor, CHANGE).values_list(
+                restrict(Person.objects.filter(pk__in=chunk), self.actor, action).values_list(
                     "pk", flat=True
                 )
             )

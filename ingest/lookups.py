@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.scope import territory_units_q, units_in_scope
 from core.text import fold, normalize_text
@@ -27,11 +29,11 @@ UNIT_KEYS = (
     ("commune", Level.COMMUNE),
     ("village", Level.VILLAGE),
 )
-LEVEL_WORDS: dict[str, str] = {
-    Level.PROVINCE: "tỉnh/thành phố",
-    Level.DISTRICT: "quận/huyện",
-    Level.COMMUNE: "xã/phường",
-    Level.VILLAGE: "thôn/tổ dân phố",
+LEVEL_WORDS: dict[str, Promise] = {
+    Level.PROVINCE: gettext_lazy("tỉnh/thành phố"),
+    Level.DISTRICT: gettext_lazy("quận/huyện"),
+    Level.COMMUNE: gettext_lazy("xã/phường"),
+    Level.VILLAGE: gettext_lazy("thôn/tổ dân phố"),
 }
 
 
@@ -123,7 +125,7 @@ class Units:
                     (
                         column,
                         _("Có %(count)s %(level)s tên “%(value)s”: hãy ghi thêm cấp trên.")
-                        % {"count": len(pks), "level": LEVEL_WORDS[level], "value": text},
+                        % {"count": len(pks), "level": str(LEVEL_WORDS[level]), "value": text},
                     )
                 ]
             if not pks:
@@ -150,7 +152,7 @@ class Units:
         names = self._names_under.get((parent.pk if parent else None, level), [])
         if parent is None:
             names = [u.name for u in self.units.values() if u.level == level] or names
-        message = unknown_message(LEVEL_WORDS[level], text, names)
+        message = unknown_message(str(LEVEL_WORDS[level]), text, names)
         if parent is not None:
             message += " " + _("(trong %(parent)s)") % {"parent": parent.name}
         outside = AdminUnit.objects.filter(
@@ -158,7 +160,7 @@ class Units:
         ).exists()
         if outside:
             message = _("%(level)s “%(value)s” nằm ngoài địa bàn bạn quản lý.") % {
-                "level": LEVEL_WORDS[level].capitalize(),
+                "level": str(LEVEL_WORDS[level]).capitalize(),
                 "value": text,
             }
         return message

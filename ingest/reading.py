@@ -78,7 +78,7 @@ def read_table(data: bytes, *, max_rows: int = 0, max_columns: int = 0) -> Table
             % {"size": _mb(len(data)), "limit": _mb(max_bytes)}
         )
     if data.startswith(ZIP_MAGIC):
-        table = _read_zip(data)
+        table = _read_zip(data, max_rows, max_columns)
     elif data.startswith(OLE2_MAGIC):
         if ENCRYPTED_STREAM in data:
             raise FileRejected(
@@ -95,19 +95,27 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}".replace(".", ",")
 
 
+def _too_many_rows(rows: int, max_rows: int) -> FileRejected:
+    return FileRejected(
+        _("Tệp có %(rows)s dòng, vượt giới hạn %(limit)s dòng mỗi lần nhập. Hãy chia nhỏ tệp.")
+        % {"rows": f"{rows:,}".replace(",", "."), "limit": f"{max_rows:,}".replace(",", ".")}
+    )
+
+
+def _too_many_columns(columns: int, max_columns: int) -> FileRejected:
+    return FileRejected(
+        _("Tệp có %(columns)s cột (đến cột %(letter)s), vượt giới hạn %(limit)s cột.")
+        % {"columns": columns, "letter": column_letter(columns - 1), "limit": max_columns}
+    )
+
+
 def _check_limits(table: Table, max_rows: int, max_columns: int) -> None:
     rows = len(table.rows)
     if rows > max_rows + 1:  # + the header row
-        raise FileRejected(
-            _("Tệp có %(rows)s dòng, vượt giới hạn %(limit)s dòng mỗi lần nhập. Hãy chia nhỏ tệp.")
-            % {"rows": f"{rows:,}".replace(",", "."), "limit": f"{max_rows:,}".replace(",", ".")}
-        )
+        raise _too_many_rows(rows, max_rows)
     widest = max((_width(row) for row in table.rows), default=0)
     if widest > max_columns:
-        raise FileRejected(
-            _("Tệp có %(columns)s cột (đến cột %(letter)s), vượt giới hạn %(limit)s cột.")
-            % {"columns": widest, "letter": column_letter(widest - 1), "limit": max_columns}
-        )
+        raise _too_many_columns(widest, max_columns)
 
 
 def _width(row: Sequence[Cell]) -> int:
@@ -120,7 +128,7 @@ def _width(row: Sequence[Cell]) -> int:
 # --- zip containers: xlsx and ods ---------------------------------------------------------
 
 
-def _read_zip(data: bytes) -> Table:
+def _read_zip(data: bytes, max_rows: int, max_columns: int) -> Table:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -135,7 +143,7 @@ def _read_zip(data: bytes) -> Table:
         elif "content.xml" in names and (
             "mimetype" not in names or archive.read("mimetype").strip() == ODS_MIMETYPE
         ):
-            formulas = _ods_formulas(archive.read("content.xml"))
+            formulas = _ods_scan(archive.read("content.xml"), max_rows, max_columns)
             table = _read_calamine(data, "ods")
         elif "word/document.xml" in names:
             raise FileRejected(_("Đây là tệp Word, không phải bảng tính."))
@@ -202,10 +210,36 @@ def _xlsx_formulas(archive: zipfile.ZipFile, names: set[str]) -> list[str]:
     return [ref.decode() for ref in _FORMULA_CELL.findall(xml)]
 
 
-def _ods_formulas(content: bytes) -> list[str]:
-    """References of the first table's cells with a table:formula attribute."""
-    if b"table:formula" not in content:
-        return []
+def _ods_repeat(element: ElementTree.Element, attribute: str) -> int:
+    """A row's or cell's repeat count; a count that is not a positive number is refused."""
+    raw = element.get(f"{{{_TABLE_NS}}}{attribute}", "1")
+    try:
+        count = int(raw)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise FileRejected(
+            _("Tệp ODS bị hỏng: số lần lặp lại dòng hoặc cột “%(value)s” không hợp lệ.")
+            % {"value": raw[:20]}
+        )
+    return count
+
+
+def _ods_filled(cell: ElementTree.Element) -> bool:
+    return (
+        cell.get("{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type") is not None
+        or len(cell) > 0
+    )
+
+
+def _ods_scan(content: bytes, max_rows: int, max_columns: int) -> list[str]:
+    """The first table's formula cells (as references), after checking its repeat counts.
+
+    A row or cell may say it repeats n times; the reader would copy a filled
+    one n times (a few bytes becoming millions of cells), so a filled row or
+    cell reaching beyond the import's limits is refused before reading. Empty
+    ones are how spreadsheets pad a sheet to its full size and stay allowed.
+    """
     if b"<!DOCTYPE" in content[:4096] or b"<!ENTITY" in content[:4096]:
         raise FileRejected(_("Tệp bị hỏng: nội dung XML có khai báo DTD không được phép."))
     refs: list[str] = []
@@ -222,13 +256,20 @@ def _ods_formulas(content: bytes) -> list[str]:
         if event != "end" or depth_tables != 1:
             continue
         if tag == f"{{{_TABLE_NS}}}table-row":
-            repeat = int(element.get(f"{{{_TABLE_NS}}}number-rows-repeated", "1"))
+            repeat = _ods_repeat(element, "number-rows-repeated")
             column = 0
+            filled_row = False
             for cell in element:
-                span = int(cell.get(f"{{{_TABLE_NS}}}number-columns-repeated", "1"))
+                span = _ods_repeat(cell, "number-columns-repeated")
+                if _ods_filled(cell):
+                    filled_row = True
+                    if column + span > max_columns:
+                        raise _too_many_columns(column + span, max_columns)
                 if cell.get(f"{{{_TABLE_NS}}}formula") is not None:
                     refs.append(f"{column_letter(column)}{row_number + 1}")
                 column += span
+            if filled_row and row_number + repeat > max_rows + 1:  # + the header row
+                raise _too_many_rows(row_number + repeat, max_rows)
             row_number += repeat
             element.clear()
     return refs

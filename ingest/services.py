@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -35,6 +36,15 @@ from orgs.models import Organization
 from people.models import Roster
 
 FINAL = (ImportStatus.DONE, ImportStatus.CANCELLED, ImportStatus.FAILED)
+# A job may be checked from these; a cancelled, written or writing one never is.
+CHECKABLE = (
+    ImportStatus.QUEUED,
+    ImportStatus.CHECKING,
+    ImportStatus.PREVIEW,
+    ImportStatus.REJECTED,
+)
+CANCELLABLE = CHECKABLE
+PROGRESS_SECONDS = 6 * 3600
 
 
 @dataclass
@@ -162,8 +172,22 @@ def _targets(job: ImportJob) -> tuple[Roster | None, Any]:
     return roster, course
 
 
+def progress_key(job_pk: int) -> str:
+    """The cache key of a job's progress (the write phase's database rows stay
+    invisible until its transaction commits, the cache does not)."""
+    return f"ingest:job-progress:{job_pk}"
+
+
+def cached_progress(job: ImportJob) -> tuple[int, int] | None:
+    value = cache.get(progress_key(job.pk))
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return int(value[0]), int(value[1])
+    return None
+
+
 class _JobProgress:
-    """Saves the job's progress at most twice a second (other requests poll it)."""
+    """Saves the job's progress at most twice a second (other requests poll it):
+    in the cache, and on the job's row (seen once outside a transaction)."""
 
     def __init__(self, job: ImportJob) -> None:
         self.job = job
@@ -175,6 +199,7 @@ class _JobProgress:
             return
         self.last = now
         self.job.progress_done, self.job.progress_total = done, total
+        cache.set(progress_key(self.job.pk), (done, total), PROGRESS_SECONDS)
         ImportJob.objects.filter(pk=self.job.pk).update(progress_done=done, progress_total=total)
 
 
@@ -182,6 +207,42 @@ def _set(job: ImportJob, **fields: Any) -> None:
     for name, value in fields.items():
         setattr(job, name, value)
     job.save(update_fields=list(fields))
+
+
+def _finish(job: ImportJob, expected: tuple[str, ...], **fields: Any) -> bool:
+    """Set `fields` only while the job's status is still one of `expected`.
+
+    False (and the job as the database has it) when another request moved it
+    on meanwhile, such as a cancel during a background check.
+    """
+    updated = ImportJob.objects.filter(pk=job.pk, status__in=expected).update(**fields)
+    cache.delete(progress_key(job.pk))
+    if not updated:
+        job.refresh_from_db()
+        return False
+    for name, value in fields.items():
+        setattr(job, name, value)
+    return True
+
+
+def _creator_gone(job: ImportJob) -> str:
+    """Why the job cannot run as its creator ("" when it can).
+
+    Checking and writing act on behalf of the user who uploaded the file: never
+    as nobody (the system), never as a deactivated account.
+    """
+    creator = job.created_by
+    if creator is None or not creator.is_active:
+        return _(
+            "Người tải tệp lên không còn hoạt động trong hệ thống: lượt nhập này không được "
+            "kiểm tra hay ghi. Hãy tải tệp lên lại."
+        )
+    return ""
+
+
+def _fail_gone(job: ImportJob, expected: tuple[str, ...], message: str) -> ImportJob:
+    _finish(job, expected, status=ImportStatus.FAILED, message=message, finished_at=timezone.now())
+    return job
 
 
 def _read(job: ImportJob) -> Table:
@@ -196,8 +257,17 @@ def job_rows(job: ImportJob) -> int:
 
 
 def job_check(job: ImportJob, *, table: Table | None = None) -> ImportJob:
-    """Read and check the file; the job becomes a preview (or rejected) and writes nothing."""
-    _set(job, status=ImportStatus.CHECKING, progress_done=0)
+    """Read and check the file; the job becomes a preview (or rejected) and writes nothing.
+
+    The final status is set only if the job is still being checked: a job
+    cancelled meanwhile stays cancelled.
+    """
+    gone = _creator_gone(job)
+    if gone:
+        return _fail_gone(job, CHECKABLE, gone)
+    if not _finish(job, CHECKABLE, status=ImportStatus.CHECKING, progress_done=0):
+        return job
+    checking = (ImportStatus.CHECKING,)
     roster, course = _targets(job)
     try:
         table = table or _read(job)
@@ -212,7 +282,13 @@ def job_check(job: ImportJob, *, table: Table | None = None) -> ImportJob:
             progress=_JobProgress(job),
         )
     except (FileRejected, HeaderError) as error:
-        _set(job, status=ImportStatus.REJECTED, message=str(error), finished_at=timezone.now())
+        _finish(
+            job,
+            checking,
+            status=ImportStatus.REJECTED,
+            message=str(error),
+            finished_at=timezone.now(),
+        )
         return job
     result = outcome.check
     summary = result.summary()
@@ -228,8 +304,9 @@ def job_check(job: ImportJob, *, table: Table | None = None) -> ImportJob:
     else:
         status = ImportStatus.PREVIEW
         message = ""
-    _set(
+    _finish(
         job,
+        checking,
         status=status,
         summary=summary,
         message=message,
@@ -241,8 +318,17 @@ def job_check(job: ImportJob, *, table: Table | None = None) -> ImportJob:
 
 
 def job_write(job: ImportJob) -> ImportJob:
-    """Check the file again (the registry may have changed) and write it in one transaction."""
-    _set(job, status=ImportStatus.WRITING, progress_done=0)
+    """Check the file again (the registry may have changed) and write it in one transaction.
+
+    Only a job that `job_confirm` claimed (status "writing") is written.
+    """
+    writing = (ImportStatus.WRITING,)
+    if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.WRITING).exists():
+        job.refresh_from_db()
+        return job
+    gone = _creator_gone(job)
+    if gone:
+        return _fail_gone(job, writing, gone)
     roster, course = _targets(job)
     try:
         outcome = import_table(
@@ -257,7 +343,13 @@ def job_write(job: ImportJob) -> ImportJob:
             source=f"{job.original_name} (#{job.pk})",
         )
     except (FileRejected, HeaderError) as error:
-        _set(job, status=ImportStatus.REJECTED, message=str(error), finished_at=timezone.now())
+        _finish(
+            job,
+            writing,
+            status=ImportStatus.REJECTED,
+            message=str(error),
+            finished_at=timezone.now(),
+        )
         return job
     summary = outcome.check.summary()
     if outcome.written is None:
@@ -265,8 +357,9 @@ def job_write(job: ImportJob) -> ImportJob:
             job.error_report.save(
                 f"loi-{job.pk}.xlsx", ContentFile(error_report(outcome.check)), save=False
             )
-        _set(
+        _finish(
             job,
+            writing,
             status=ImportStatus.REJECTED,
             summary=summary,
             error_report=job.error_report,
@@ -275,8 +368,9 @@ def job_write(job: ImportJob) -> ImportJob:
         )
         return job
     summary["written"] = outcome.written.as_dict()
-    _set(
+    _finish(
         job,
+        writing,
         status=ImportStatus.DONE,
         summary=summary,
         message="",
@@ -311,20 +405,35 @@ def job_confirm(*, actor: Any, job: ImportJob, valid_only: bool = False) -> Impo
     """The user confirms the preview: write now, or in the background for a large file."""
     from ingest import tasks
 
-    job = get_for_user(ImportJob.objects.select_related("owner"), actor, job.pk, CHANGE)
-    if valid_only and not job.options.get("valid_only"):
-        job.options["valid_only"] = True
-        job.save(update_fields=["options"])
+    job = get_for_user(
+        ImportJob.objects.select_related("owner", "created_by"), actor, job.pk, CHANGE
+    )
+    options = dict(job.options)
+    if valid_only:
+        options["valid_only"] = True
     writable = job.status == ImportStatus.PREVIEW or (
         job.status == ImportStatus.REJECTED
-        and job.options.get("valid_only")
+        and options.get("valid_only")
         and job.summary
         and sum(v for k, v in job.summary.get("counts", {}).items() if k != Outcome.REJECT)
     )
+    if job.status in (ImportStatus.WRITING, ImportStatus.DONE):
+        raise ValidationError(_("Lượt nhập này đang được ghi hoặc đã ghi xong."))
     if not writable:
         raise ValidationError(_("Lượt nhập này không còn chờ xác nhận."))
+    gone = _creator_gone(job)
+    if gone:
+        _fail_gone(job, (job.status,), gone)
+        raise ValidationError(gone)
+    # Claim the job: of two confirmations at once, only the first one writes.
+    claimed = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+        status=ImportStatus.WRITING, progress_done=0, options=options
+    )
+    if not claimed:
+        raise ValidationError(_("Lượt nhập này đang được ghi hoặc đã ghi xong."))
+    cache.delete(progress_key(job.pk))
+    job.status, job.progress_done, job.options = ImportStatus.WRITING, 0, options
     if _background(job):
-        _set(job, status=ImportStatus.WRITING, progress_done=0)
         tasks.write_job.enqueue(job.pk)
         job.refresh_from_db()
         return job
@@ -333,7 +442,7 @@ def job_confirm(*, actor: Any, job: ImportJob, valid_only: bool = False) -> Impo
 
 def job_cancel(*, actor: Any, job: ImportJob) -> ImportJob:
     job = get_for_user(ImportJob.objects.all(), actor, job.pk, CHANGE)
-    if job.status in (*FINAL, ImportStatus.WRITING):
+    # Conditional: a job that began writing (or finished) meanwhile is not cancelled.
+    if not _finish(job, CANCELLABLE, status=ImportStatus.CANCELLED, finished_at=timezone.now()):
         raise ValidationError(_("Không thể huỷ lượt nhập này nữa."))
-    _set(job, status=ImportStatus.CANCELLED, finished_at=timezone.now())
     return job

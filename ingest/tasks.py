@@ -21,8 +21,10 @@ def _run(job_pk: int, write: bool) -> None:
     from ingest import services
 
     job = ImportJob.objects.select_related("owner", "owner__territory", "created_by").get(pk=job_pk)
-    if job.status == ImportStatus.CANCELLED:
+    if job.status in (ImportStatus.CANCELLED, ImportStatus.DONE, ImportStatus.FAILED):
         return
+    # job_check and job_write refuse a job whose creator is gone (status "failed"),
+    # skip a job cancelled meanwhile, and job_write only writes a claimed job.
     try:
         if write:
             services.job_write(job)
@@ -30,7 +32,9 @@ def _run(job_pk: int, write: bool) -> None:
             services.job_check(job)
     except Exception:
         logger.exception("import job %s failed", job_pk)
-        ImportJob.objects.filter(pk=job_pk).update(
+        ImportJob.objects.filter(
+            pk=job_pk, status__in=(ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.WRITING)
+        ).update(
             status=ImportStatus.FAILED,
             message=_("Lỗi hệ thống khi xử lý tệp: chưa ghi gì. Hãy báo quản trị viên."),
             finished_at=timezone.now(),

@@ -87,6 +87,12 @@ def job_create(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, job: ImportJob) -> dict[str, object]:
     summary = job.summary or {}
     counts = summary.get("counts", {})
+    running = job.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.WRITING)
+    if running:
+        # The write phase's progress lives in the cache until its transaction commits.
+        cached = services.cached_progress(job)
+        if cached is not None:
+            job.progress_done, job.progress_total = cached
     return {
         "job": job,
         "summary": summary,
@@ -94,7 +100,7 @@ def _detail_context(request: HttpRequest, job: ImportJob) -> dict[str, object]:
         "samples": summary.get("samples", {}),
         "errors": summary.get("errors", []),
         "written": summary.get("written", {}),
-        "running": job.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.WRITING),
+        "running": running,
         "can_change": may_change(request.user, job),
         "can_write_valid": job.status == ImportStatus.REJECTED
         and sum(v for k, v in counts.items() if k != "reject") > 0,

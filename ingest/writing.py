@@ -33,6 +33,7 @@ from people.identity import person_fill_derived
 from people.models import ChangeAction, Person, PersonChange, Roster, RosterMember
 
 BATCH = 5000
+NOTE_LENGTH = int(PersonChange._meta.get_field("note").max_length or 300)
 NEW_PERSON_FIELDS = (
     "id",
     "family_name",
@@ -119,10 +120,13 @@ class Writer:
     progress: Progress | None = None
     # Where the rows come from ("danh-sach.xlsx"), named in each new person's history.
     source: str = ""
+    _name_cache: dict[str, dict[int, str]] | None = field(default=None, init=False, repr=False)
 
     def _names(self) -> dict[str, dict[int, str]]:
-        units = {pk: info.name for pk, info in self.checker.units.units.items()}
-        return {"home_unit_id": units, "organization_id": {}}
+        if self._name_cache is None:
+            units = {pk: info.name for pk, info in self.checker.units.units.items()}
+            self._name_cache = {"home_unit_id": units, "organization_id": {}}
+        return self._name_cache
 
     def write(
         self,
@@ -131,11 +135,28 @@ class Writer:
         roster: Roster | None = None,
         course: Any = None,
     ) -> WriteResult:
-        """Write the valid rows of `result`; the caller holds the transaction."""
+        """Write the valid rows of `result`; the caller holds the transaction.
+
+        For a class (`course`) each row's person and nomination are written
+        together under a savepoint: a row whose nomination is refused leaves
+        nothing behind (its new person included), the other rows stay.
+        """
         plans = result.valid_plans
+        outcome = WriteResult()
+        if course is None:
+            people = self._people(plans, outcome, progress=True)
+        else:
+            plans, people = self._people_nominated(course, plans, outcome)
+        if roster is not None:
+            self._roster(roster, plans, people, outcome)
+        return outcome
+
+    def _people(
+        self, plans: list[RowPlan], outcome: WriteResult, *, progress: bool = False
+    ) -> dict[int, int]:
+        """Create, update and merge the people of `plans`, with their history: row -> person id."""
         total = len(plans)
         done = 0
-        outcome = WriteResult()
         names = self._names()
         by = self.actor if getattr(self.actor, "pk", None) else None
         changes: list[tuple[Any, ...]] = []
@@ -187,7 +208,7 @@ class Writer:
                 links += [(pk, category) for category in plan.categories]
                 # The new record holds the values and the kept file holds the row:
                 # the history names the row instead of copying every value again.
-                note = origin % {"file": source, "row": plan.row}
+                note = (origin % {"file": source, "row": plan.row})[:NOTE_LENGTH]
                 changes.append((pk, ChangeAction.IMPORT, created, note, by_id, now))
             fastinsert.insert_rows(Person, NEW_PERSON_FIELDS, rows)
             fastinsert.insert_rows(
@@ -195,7 +216,8 @@ class Writer:
             )
             outcome.created += len(batch)
             done += len(batch)
-            self._progress(done, total)
+            if progress:
+                self._progress(done, total)
         existing = [plan for plan in plans if plan.outcome in (Outcome.UPDATE, Outcome.MERGE)]
         for batch in _chunks(existing):
             updated = self._update(batch, names, by, changes, people)
@@ -203,18 +225,15 @@ class Writer:
             outcome.merged += sum(1 for p in batch if p.outcome == Outcome.MERGE)
             done += len(batch)
             del updated
-            self._progress(done, total)
+            if progress:
+                self._progress(done, total)
         json = fastinsert.db_json
         fastinsert.insert_rows(
             PersonChange,
             ("person_id", "action", "changes", "note", "by_id", "at"),
             [row if row[2] is created else (*row[:2], json(row[2]), *row[3:]) for row in changes],
         )
-        if roster is not None:
-            self._roster(roster, plans, people, outcome)
-        if course is not None:
-            self._nominate(course, plans, people, outcome)
-        return outcome
+        return people
 
     def _progress(self, done: int, total: int) -> None:
         if self.progress is not None:
@@ -372,21 +391,30 @@ class Writer:
             return None
         return plan.commune_id
 
-    def _nominate(
-        self, course: Any, plans: list[RowPlan], people: dict[int, int], outcome: WriteResult
-    ) -> None:
+    def _people_nominated(
+        self, course: Any, plans: list[RowPlan], outcome: WriteResult
+    ) -> tuple[list[RowPlan], dict[int, int]]:
+        """Per row, under one savepoint: write the person, then nominate them.
+
+        A refused nomination rolls the row's person back with it; the rows
+        that went in and their people are returned.
+        """
         from nominations.services import nominate
 
-        loaded = Person.objects.in_bulk([people[plan.row] for plan in plans])
         failed: list[RowError] = []
-        for plan in plans:
+        kept: list[RowPlan] = []
+        people: dict[int, int] = {}
+        total = len(plans)
+        for done, plan in enumerate(plans, start=1):
+            part = WriteResult()
             try:
                 with transaction.atomic():
+                    row_people = self._people([plan], part)
                     nominate(
                         actor=self.actor,
                         course=course,
                         unit=self.owner,
-                        person=loaded[people[plan.row]],
+                        person=Person.objects.get(pk=row_people[plan.row]),
                     )
             except (ValidationError, PermissionDenied) as error:
                 message = (
@@ -396,5 +424,12 @@ class Writer:
                 plan.outcome = Outcome.REJECT
                 plan.errors.append(failed[-1])
             else:
+                kept.append(plan)
+                people.update(row_people)
+                outcome.created += part.created
+                outcome.updated += part.updated
+                outcome.merged += part.merged
                 outcome.nominated += 1
+            self._progress(done, total)
         outcome.errors = failed
+        return kept, people
