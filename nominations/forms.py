@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -65,14 +66,35 @@ class PersonChoiceForm(forms.Form):
         _set_queryset(self, "person", people)
 
 
+DATE_ONLY = "%d/%m/%Y"
+
+
+class EndOfDayDateTimeField(forms.DateTimeField):
+    """A date and time; a date alone means the end of that day (23:59), not its
+    first minute: "hạn 20/05/2022" leaves the whole 20th to nominate."""
+
+    def to_python(self, value: Any) -> datetime.datetime | None:
+        if isinstance(value, str):
+            try:
+                day = datetime.datetime.strptime(value.strip(), DATE_ONLY)
+            except ValueError:
+                pass
+            else:
+                value = day.replace(hour=23, minute=59)
+        return super().to_python(value)
+
+
 class DeadlineForm(forms.Form):
-    deadline = forms.DateTimeField(
+    deadline = EndOfDayDateTimeField(
         label=_("Hạn cử học viên"),
         required=False,
-        input_formats=["%d/%m/%Y %H:%M", "%d/%m/%Y"],
+        input_formats=["%d/%m/%Y %H:%M"],
         widget=forms.DateTimeInput(format="%d/%m/%Y %H:%M"),
         error_messages={
             "invalid": _("Nhập ngày giờ dạng dd/mm/yyyy HH:MM, ví dụ 20/05/2022 17:00.")
         },
-        help_text=_("Để trống: không đặt hạn."),
+        help_text=_(
+            "Ví dụ 20/05/2022 17:00; chỉ nhập ngày thì hạn là 23:59 ngày đó. "
+            "Để trống: không đặt hạn."
+        ),
     )

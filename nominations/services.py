@@ -75,7 +75,9 @@ def quota_set(
     """Give `unit` `places` places in `course` (create or change its quota)."""
     require_change(actor, course)
     # One writer of a class's quotas at a time: the sum check below holds.
-    course = Course.objects.select_for_update().get(pk=course.pk)
+    # NO KEY UPDATE: a nomination being saved (its foreign key takes a KEY
+    # SHARE lock on the class) is not blocked by it, so the two never deadlock.
+    course = Course.objects.select_for_update(no_key=True).get(pk=course.pk)
     if course.status not in QUOTA_STATUSES:
         raise ValidationError(
             _("Lớp đang ở trạng thái “%(s)s”; không thể thay đổi chỉ tiêu.")
@@ -88,7 +90,10 @@ def quota_set(
         raise ValidationError({"unit": _("Đơn vị này nằm ngoài phạm vi quản lý của bạn.")})
     if places < 1:
         raise ValidationError({"places": _("Số chỉ tiêu phải từ 1 trở lên.")})
-    quota = Quota.objects.filter(course=course, unit=unit).first() or Quota(
+    # Lock the unit's quota row before counting its nominations: `nominate`
+    # takes the same lock, so no nomination can slip in between the count
+    # below and the save, and places never fall below what is used.
+    quota = Quota.objects.select_for_update().filter(course=course, unit=unit).first() or Quota(
         course=course, unit=unit
     )
     others = (
@@ -266,6 +271,8 @@ def nomination_withdraw(*, actor: Any, nomination: Nomination, reason: str = "")
         raise PermissionDenied(_("Bạn không có quyền rút đề cử này."))
     nomination = _lock_nomination(nomination)
     if nomination.status == NominationStatus.APPROVED:
+        committee = actor is None or may_change(actor, nomination)
+        _check_withdrawable(nomination.course, committee=committee)
         enrollment = Enrollment.objects.filter(
             nomination=nomination, status=EnrollmentStatus.ENROLLED
         ).first()
@@ -292,6 +299,45 @@ def nomination_withdraw(*, actor: Any, nomination: Nomination, reason: str = "")
         nomination,
     )
     return nomination
+
+
+def may_withdraw_approved(course: Course, *, committee: bool) -> bool:
+    """May a trainee (an approved nomination, an enrollment) leave `course` now?
+
+    Only while the class takes nominations or runs; a unit's focal point only
+    while nominating and before the deadline (the committee after it too).
+    """
+    if committee:
+        return course.status in DECIDE_STATUSES
+    deadline = course.nomination_deadline
+    return course.status == CourseStatus.NOMINATING and (
+        deadline is None or timezone.now() <= deadline
+    )
+
+
+def _check_withdrawable(course: Course, *, committee: bool) -> None:
+    if may_withdraw_approved(course, committee=committee):
+        return
+    if course.status not in DECIDE_STATUSES:
+        raise ValidationError(
+            _("Lớp đang ở trạng thái “%(s)s”; không thể rút học viên khỏi lớp.")
+            % {"s": _status_label(course)}
+        )
+    if course.status != CourseStatus.NOMINATING:
+        raise ValidationError(
+            _(
+                "Lớp đã hết giai đoạn cử học viên; muốn rút người đã được duyệt, "
+                "hãy liên hệ cơ quan tổ chức lớp."
+            )
+        )
+    assert course.nomination_deadline is not None
+    raise ValidationError(
+        _(
+            "Đã hết hạn cử học viên (hạn cuối: %(d)s); muốn rút người đã được duyệt, "
+            "hãy liên hệ cơ quan tổ chức lớp."
+        )
+        % {"d": format_moment(course.nomination_deadline)}
+    )
 
 
 def _take_place(course_id: int) -> bool:
@@ -467,6 +513,47 @@ def enroll_directly(
     return enrollment
 
 
+def _waiting(course: Course) -> list[Nomination]:
+    """The class's waiting list in order, locked (the class row is locked first)."""
+    return list(
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related("person", "unit")
+        .filter(course_id=course.pk, status=NominationStatus.WAITLISTED)
+        .order_by("waitlisted_at", "pk")
+    )
+
+
+def _close_waiting(actor: Any, course: Course, nomination: Nomination, reason: str) -> None:
+    """Take `nomination` off the waiting list (withdrawn, with the reason and an event)."""
+    nomination.status, nomination.waitlisted_at = NominationStatus.WITHDRAWN, None
+    nomination.reason = reason
+    nomination.save(update_fields=["status", "reason", "waitlisted_at"])
+    _event(
+        course,
+        EventKind.WITHDRAWN,
+        _("Đã đưa %(who)s ra khỏi danh sách chờ: %(reason)s")
+        % {"who": _label(nomination.person, nomination.unit), "reason": reason},
+        actor,
+        nomination,
+    )
+
+
+def _skip_enrolled(actor: Any, course: Course, nomination: Nomination) -> bool:
+    """Close a waiting nomination of someone already in the class (two merged
+    records, say): promoting them would fail, and stop the waiting list."""
+    if not Enrollment.objects.filter(
+        course=course, person_id=nomination.person_id, status=EnrollmentStatus.ENROLLED
+    ).exists():
+        return False
+    _close_waiting(
+        actor,
+        course,
+        nomination,
+        _("%(name)s đã là học viên của lớp.") % {"name": nomination.person.full_name},
+    )
+    return True
+
+
 def _withdraw_enrollment(
     actor: Any, enrollment: Enrollment, reason: str, nomination: Nomination | None
 ) -> Enrollment:
@@ -481,6 +568,8 @@ def _withdraw_enrollment(
     )
     if enrollment.status != EnrollmentStatus.ENROLLED:
         raise ValidationError(_("Học viên này đã rút khỏi lớp."))
+    # The committee's rule; a focal point's narrower one is checked by the caller.
+    _check_withdrawable(course, committee=True)
     enrollment.status = EnrollmentStatus.WITHDRAWN
     enrollment.withdrawn_at, enrollment.withdraw_reason = timezone.now(), reason[:300]
     enrollment.save(update_fields=["status", "withdrawn_at", "withdraw_reason"])
@@ -496,13 +585,15 @@ def _withdraw_enrollment(
         actor,
         nomination or enrollment.nomination,
     )
-    first = (
-        Nomination.objects.select_for_update(of=("self",))
-        .select_related("person", "unit")
-        .filter(course=course, status=NominationStatus.WAITLISTED)
-        .order_by("waitlisted_at", "pk")
-        .first()
-    )
+    first = None
+    if course.status in DECIDE_STATUSES:
+        for waiting in _waiting(course):
+            if waiting.person_id == enrollment.person_id:
+                # The one leaving does not take their own place back.
+                _close_waiting(actor, course, waiting, reason)
+            elif not _skip_enrolled(actor, course, waiting):
+                first = waiting
+                break
     if first is None:
         Course.objects.filter(pk=course.pk).update(enrolled_count=F("enrolled_count") - 1)
         return enrollment
@@ -531,13 +622,9 @@ def promote_waiting(*, actor: Any, course: Course) -> list[Nomination]:
     promoted: list[Nomination] = []
     if course.status not in DECIDE_STATUSES:
         return promoted
-    waiting = (
-        Nomination.objects.select_for_update(of=("self",))
-        .select_related("person", "unit")
-        .filter(course_id=course.pk, status=NominationStatus.WAITLISTED)
-        .order_by("waitlisted_at", "pk")
-    )
-    for first in waiting:
+    for first in _waiting(course):
+        if _skip_enrolled(actor, course, first):
+            continue
         if not _take_place(course.pk):
             break
         _enroll(course, first.person, first.unit, first)

@@ -87,7 +87,11 @@ def _panel_context(request: HttpRequest, course: Course) -> dict[str, Any]:
         ],
         "events": selectors.course_events(course, user=user),
         "can_change": may_change(user, course),
+        # Trainees leave only while the class takes nominations or runs.
+        "can_withdraw": may_change(user, course)
+        and services.may_withdraw_approved(course, committee=True),
         "free_places": max(course.capacity - course.enrolled_count, 0),
+        "deadline_help": DeadlineForm.base_fields["deadline"].help_text,
     }
 
 
@@ -354,6 +358,10 @@ def _nominate_context(
         "deadline_passed": course.nomination_deadline is not None
         and course.nomination_deadline < timezone.now(),
         "open": course.status == CourseStatus.NOMINATING,
+        # An approved person leaves only while nominating and before the deadline.
+        "can_withdraw_approved": services.may_withdraw_approved(
+            course, committee=may_change(request.user, course)
+        ),
     }
 
 

@@ -269,16 +269,27 @@ def _group_unit(unit: AdminUnit | None, level: str) -> AdminUnit | None:
     return unit
 
 
-def member_completions(roster: Roster, person_ids: list[int]) -> dict[int, list[Any]]:
-    """Classes each person completed within the roster period (for a page of members)."""
+def member_completions(roster: Roster, person_ids: list[int], *, user: Any) -> dict[int, list[Any]]:
+    """Classes each person completed within the roster period (for a page of members).
+
+    A class outside the user's scope is listed as None: it counts, but its
+    title is not the user's to read.
+    """
+    from courses.models import Course
     from nominations.models import Enrollment
 
     result: dict[int, list[Any]] = {}
-    completed = (
+    completed = list(
         Enrollment.objects.filter(_in_period(roster), person_id__in=person_ids, completed=True)
         .select_related("course")
-        .order_by("course__end_date")
+        .order_by("course__end_date", "course_id")
+    )
+    visible = set(
+        restrict(Course.objects.all(), user, VIEW)
+        .filter(pk__in={e.course_id for e in completed})
+        .values_list("pk", flat=True)
     )
     for enrollment in completed:
-        result.setdefault(enrollment.person_id, []).append(enrollment.course)
+        course = enrollment.course if enrollment.course_id in visible else None
+        result.setdefault(enrollment.person_id, []).append(course)
     return result

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,8 +103,19 @@ _CHOICE_FIELDS = frozenset({"sex", "ethnicity", "religion", "theory_level"})
 # --- validation -----------------------------------------------------------------------
 
 
-def _clean(actor: Any, data: PersonData, *, today: datetime.date) -> None:
-    """Normalise `data` in place; raise ValidationError({field: message}) on bad input."""
+def _clean(
+    actor: Any,
+    data: PersonData,
+    *,
+    today: datetime.date,
+    stored_home_ids: Iterable[int | None] = (),
+) -> None:
+    """Normalise `data` in place; raise ValidationError({field: message}) on bad input.
+
+    The home unit must lie in the actor's territory only when it is set or
+    changed: `stored_home_ids` are the values already on file (a person living
+    in the next district may still have their phone corrected).
+    """
     errors: dict[str, str] = {}
     for name in ("family_name", "middle_name", "given_name", "position"):
         setattr(data, name, normalize_text(getattr(data, name) or ""))
@@ -150,6 +161,7 @@ def _clean(actor: Any, data: PersonData, *, today: datetime.date) -> None:
     if (
         data.home_unit is not None
         and actor is not None
+        and data.home_unit.pk not in set(stored_home_ids)
         and not territory_allowed(actor, data.home_unit)
     ):
         errors["home_unit"] = _("Nơi cư trú nằm ngoài địa bàn bạn quản lý.")
@@ -281,7 +293,8 @@ def person_create(
 def person_update(*, actor: Any, person: Person, data: PersonData, note: str = "") -> Person:
     """Save `data` on `person`; the UPDATE entry holds {field: [old, new]} (none if unchanged)."""
     require_change(actor, person)
-    _clean(actor, data, today=timezone.localdate())
+    stored = Person.objects.filter(pk=person.pk).values_list("home_unit_id", flat=True)
+    _clean(actor, data, today=timezone.localdate(), stored_home_ids=list(stored))
     before = person_snapshot(person)
     _apply(person, data)
     _save(actor, person)
@@ -306,7 +319,8 @@ def merge_defaults(keep: Person, drop: Person) -> dict[str, str]:
 
 def _merge_conflicts(keep: Person, drop: Person) -> None:
     """Refuse a merge that would put one person twice in a class."""
-    from nominations.models import OPEN_STATUSES, Enrollment, Nomination
+    from courses.models import Course
+    from nominations.models import OPEN_STATUSES, Enrollment, EnrollmentStatus, Nomination
 
     shared = Enrollment.objects.filter(person=drop).values("course_id")
     courses = list(
@@ -324,6 +338,31 @@ def _merge_conflicts(keep: Person, drop: Person) -> None:
         )
     open_keep = Nomination.objects.filter(person=keep, status__in=OPEN_STATUSES)
     open_drop = Nomination.objects.filter(person=drop, status__in=OPEN_STATUSES)
+    # One record in the class, the other still put forward for it: merged, the
+    # same person would be a trainee and waiting, and never promotable.
+    enrolled = Enrollment.objects.filter(status=EnrollmentStatus.ENROLLED)
+    courses = list(
+        Course.objects.filter(
+            (
+                Q(pk__in=enrolled.filter(person=keep).values("course_id"))
+                & Q(pk__in=open_drop.values("course_id"))
+            )
+            | (
+                Q(pk__in=enrolled.filter(person=drop).values("course_id"))
+                & Q(pk__in=open_keep.values("course_id"))
+            )
+        )
+        .order_by("start_date", "pk")
+        .values_list("title", flat=True)
+    )
+    if courses:
+        raise ValidationError(
+            _(
+                "Không gộp được: một hồ sơ là học viên của lớp “%(course)s”, hồ sơ kia "
+                "đang được cử vào chính lớp này. Hãy rút đề cử đó trước."
+            )
+            % {"course": "”, “".join(courses)}
+        )
     courses = list(
         open_keep.filter(course_id__in=open_drop.values("course_id")).values_list(
             "course__title", flat=True
@@ -422,9 +461,10 @@ def person_merge(
         "full_name": drop.full_name,
         "owner": str(drop.owner),
     }
+    stored_home_ids = [keep.home_unit_id, drop.home_unit_id]
     moved = _repoint(keep, drop)
     drop.delete()
-    _clean(actor, data, today=timezone.localdate())
+    _clean(actor, data, today=timezone.localdate(), stored_home_ids=stored_home_ids)
     _apply(keep, data)
     _save(actor, keep)
     keep.categories.set(data.categories)

@@ -323,11 +323,12 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
     return render(request, "people/duplicate_list.html", {"page": page})
 
 
-def _related_counts(person: Person) -> dict[str, int]:
+def _related_counts(person: Person, user: Any) -> dict[str, int]:
+    """What hangs on a record, as far as the user may see it."""
     return {
-        "nominations": person.nominations.count(),
-        "enrollments": person.enrollments.count(),
-        "rosters": person.roster_memberships.count(),
+        "nominations": restrict(person.nominations.all(), user).count(),
+        "enrollments": restrict(person.enrollments.all(), user).count(),
+        "rosters": restrict(person.roster_memberships.all(), user).count(),
     }
 
 
@@ -374,8 +375,8 @@ def person_merge(request: HttpRequest, person_pk: int, other_pk: int) -> HttpRes
         "keep": keep,
         "drop": drop,
         "rows": rows,
-        "keep_counts": _related_counts(keep),
-        "drop_counts": _related_counts(drop),
+        "keep_counts": _related_counts(keep, request.user),
+        "drop_counts": _related_counts(drop, request.user),
         "error": error,
     }
     return render(request, "people/person_merge.html", context, status=400 if error else 200)
@@ -509,7 +510,9 @@ def roster_coverage(request: HttpRequest, roster_pk: int) -> HttpResponse:
         .select_related("person", "unit")
         .order_by("person__sort_key", "pk"),
     )
-    completions = selectors.member_completions(roster, [m.person_id for m in members])
+    completions = selectors.member_completions(
+        roster, [m.person_id for m in members], user=request.user
+    )
     for member in members:
         member.completions = completions.get(member.person_id, [])
     context = {"roster": roster, "rows": rows, "total": total, "page": members}
@@ -546,7 +549,10 @@ def roster_members_xlsx(request: HttpRequest, roster_pk: int) -> HttpResponse:
         .select_related("person", "person__organization", "unit")
         .order_by("person__sort_key", "pk")
     )
-    completions = selectors.member_completions(roster, [m.person_id for m in members])
+    completions = selectors.member_completions(
+        roster, [m.person_id for m in members], user=request.user
+    )
+    foreign = _("lớp của đơn vị khác")
     headers = [
         _("Họ và tên"),
         _("Ngày/năm sinh"),
@@ -566,7 +572,7 @@ def roster_members_xlsx(request: HttpRequest, roster_pk: int) -> HttpResponse:
             m.unit.name if m.unit else "",
             _("Có") if m.is_enrolled else "",  # type: ignore[attr-defined]
             _("Có") if m.has_completed else "",  # type: ignore[attr-defined]
-            "; ".join(c.title for c in completions.get(m.person_id, [])),
+            "; ".join(c.title if c else foreign for c in completions.get(m.person_id, [])),
         ]
         for m in members
     ]

@@ -10,11 +10,13 @@ counter equals the rows. Then 5 trainees leave at once and exactly the first
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.core.exceptions import ValidationError
+from django.db import connection, connections, transaction
 
 from courses.models import Course
 from nominations import selectors, services
@@ -25,6 +27,7 @@ from nominations.models import (
     Nomination,
     NominationEvent,
     NominationStatus,
+    Quota,
 )
 from tests.test_nominations_fixtures import make_person, make_unit, nominating_course
 
@@ -141,3 +144,48 @@ def test_no_overbooking_and_no_lost_registration(owner_org: Any, member: Any) ->
         == len(waiting) - 5
     )
     assert NominationEvent.objects.filter(course=course, kind=EventKind.PROMOTED).count() == 5
+
+
+def test_quota_cannot_fall_below_a_nomination_in_flight(owner_org: Any, member: Any) -> None:
+    """A nomination is being saved while the committee lowers the unit's quota:
+    the quota waits for it and counts it, so places never fall below what is
+    used, and neither waits for the other in a cycle."""
+    course = nominating_course(owner_org, capacity=10)
+    unit = make_unit(owner_org, "Đơn vị cử", "other")
+    quota = services.quota_set(actor=None, course=course, unit=unit, places=3)
+    for i in range(2):
+        services.nominate(
+            actor=None, course=course, unit=unit, person=make_person(unit, f"Lê Văn Sớm{i}")
+        )
+    third = make_person(unit, "Lê Văn Muộn")
+    saved = threading.Event()
+    errors: list[BaseException] = []
+
+    def nominate_slowly() -> None:
+        # What `nominate` does, slowed down between counting and saving.
+        try:
+            with transaction.atomic():
+                Quota.objects.select_for_update().get(pk=quota.pk)
+                saved.set()
+                time.sleep(1.0)  # the quota is being changed meanwhile
+                Nomination.objects.create(course=course, person=third, unit=unit, quota=quota)
+        except BaseException as exc:
+            errors.append(exc)
+            saved.set()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=nominate_slowly)
+    thread.start()
+    assert saved.wait(timeout=30)
+    refusal = ""
+    try:
+        services.quota_set(actor=member, course=course, unit=unit, places=2)
+    except ValidationError as exc:
+        refusal = " ".join(exc.messages)
+    thread.join(timeout=30)
+    assert errors == []
+    quota.refresh_from_db()
+    used = Nomination.objects.filter(quota=quota, status=NominationStatus.SUBMITTED).count()
+    assert used == 3 and quota.places == 3
+    assert "Đơn vị đã cử 3 người; không thể giảm chỉ tiêu xuống 2" in refusal

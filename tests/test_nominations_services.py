@@ -423,3 +423,158 @@ def test_a_larger_class_takes_the_waiting_list_in_order(course: Course, front: A
     assert NominationEvent.objects.filter(kind=EventKind.PROMOTED).count() == 2
     course.refresh_from_db()
     assert course.enrolled_count == 3 and _consistent(course)
+
+
+# --- someone enrolled and waiting at once (two merged records, before merges refused it) ---
+
+
+def _also_waiting(course: Course, person: Person, unit: Any) -> Nomination:
+    """A waiting nomination of someone already in the class: the state an old
+    merge of two records could leave behind."""
+    return Nomination.objects.create(
+        course=course,
+        person=person,
+        unit=unit,
+        status=NominationStatus.WAITLISTED,
+        waitlisted_at=timezone.now() - datetime.timedelta(days=1),
+    )
+
+
+def test_a_withdrawal_skips_a_waiting_person_already_enrolled(
+    course: Course, front: Any, women: Any, member: Any, owner_org: Any
+) -> None:
+    Course.objects.filter(pk=course.pk).update(capacity=2)
+    guest = make_person(owner_org, "Phạm Văn Khách")
+    services.enroll_directly(actor=member, course=course, person=guest)
+    leaving, waiting = _nominated(course, front, 2)
+    services.nomination_approve(actor=member, nomination=leaving)
+    services.nomination_approve(actor=member, nomination=waiting)
+    stuck = _also_waiting(course, guest, women)  # first in line, but already in the class
+    services.enrollment_withdraw(
+        actor=member, enrollment=Enrollment.objects.get(nomination=leaving), reason="Ốm"
+    )
+    stuck.refresh_from_db()
+    waiting.refresh_from_db()
+    assert stuck.status == NominationStatus.WITHDRAWN and stuck.waitlisted_at is None
+    assert "đã là học viên" in stuck.reason
+    assert waiting.status == NominationStatus.APPROVED
+    assert NominationEvent.objects.filter(
+        nomination=stuck, kind=EventKind.WITHDRAWN, message__contains="danh sách chờ"
+    ).exists()
+    course.refresh_from_db()
+    assert course.enrolled_count == 2 and _consistent(course)
+
+
+def test_the_one_leaving_does_not_take_their_own_place_back(
+    course: Course, women: Any, member: Any, owner_org: Any
+) -> None:
+    Course.objects.filter(pk=course.pk).update(capacity=1)
+    guest = make_person(owner_org, "Phạm Văn Khách")
+    enrollment = services.enroll_directly(actor=member, course=course, person=guest)
+    stuck = _also_waiting(course, guest, women)
+    services.enrollment_withdraw(actor=member, enrollment=enrollment, reason="Chuyển công tác")
+    stuck.refresh_from_db()
+    enrollment.refresh_from_db()
+    assert stuck.status == NominationStatus.WITHDRAWN
+    assert enrollment.status == EnrollmentStatus.WITHDRAWN
+    course.refresh_from_db()
+    assert course.enrolled_count == 0 and _consistent(course)
+
+
+def test_promote_waiting_skips_a_waiting_person_already_enrolled(
+    course: Course, front: Any, women: Any, member: Any, owner_org: Any
+) -> None:
+    Course.objects.filter(pk=course.pk).update(capacity=2)
+    guest = make_person(owner_org, "Phạm Văn Khách")
+    services.enroll_directly(actor=member, course=course, person=guest)
+    first, waiting = _nominated(course, front, 2)
+    services.nomination_approve(actor=member, nomination=first)
+    services.nomination_approve(actor=member, nomination=waiting)
+    stuck = _also_waiting(course, guest, women)
+    Course.objects.filter(pk=course.pk).update(capacity=3)
+    later = _nominated(course, women, 1, "Trần Thị")[0]
+    # Approving anyone first promotes the waiting list: it must not stop at the stuck one.
+    later = services.nomination_approve(actor=member, nomination=later)
+    stuck.refresh_from_db()
+    waiting.refresh_from_db()
+    assert stuck.status == NominationStatus.WITHDRAWN
+    assert waiting.status == NominationStatus.APPROVED
+    assert later.status == NominationStatus.WAITLISTED
+    course.refresh_from_db()
+    assert course.enrolled_count == 3 and _consistent(course)
+
+
+# --- withdrawals only while the class takes people ------------------------------------
+
+
+def _with_one_trainee(course: Course, front: Any, member: Any) -> tuple[Nomination, Nomination]:
+    """One approved trainee, one waiting (capacity 1)."""
+    Course.objects.filter(pk=course.pk).update(capacity=1)
+    approved, waiting = _nominated(course, front, 2)
+    services.nomination_approve(actor=member, nomination=approved)
+    services.nomination_approve(actor=member, nomination=waiting)
+    return approved, waiting
+
+
+@pytest.mark.parametrize(
+    "status", [CourseStatus.COMPLETED, CourseStatus.REPORTED, CourseStatus.CANCELLED]
+)
+def test_no_withdrawal_from_a_finished_class(
+    course: Course, front: Any, focal: Any, member: Any, status: str
+) -> None:
+    approved, waiting = _with_one_trainee(course, front, member)
+    Course.objects.filter(pk=course.pk).update(status=status, cancel_reason="Hoãn")
+    enrollment = Enrollment.objects.get(nomination=approved)
+    with pytest.raises(ValidationError, match="không thể rút học viên khỏi lớp"):
+        services.enrollment_withdraw(actor=member, enrollment=enrollment, reason="Ốm")
+    for actor in (focal, member):
+        with pytest.raises(ValidationError, match="không thể rút học viên khỏi lớp"):
+            services.nomination_withdraw(actor=actor, nomination=approved, reason="Ốm")
+    approved.refresh_from_db()
+    waiting.refresh_from_db()
+    enrollment.refresh_from_db()
+    assert approved.status == NominationStatus.APPROVED
+    assert waiting.status == NominationStatus.WAITLISTED
+    assert enrollment.status == EnrollmentStatus.ENROLLED
+    course.refresh_from_db()
+    assert course.enrolled_count == 1 and _consistent(course)
+
+
+def test_focal_point_withdraws_a_trainee_only_while_nominating(
+    course: Course, front: Any, focal: Any, member: Any
+) -> None:
+    approved, waiting = _with_one_trainee(course, front, member)
+    Course.objects.filter(pk=course.pk).update(status=CourseStatus.RUNNING)
+    with pytest.raises(ValidationError, match="liên hệ cơ quan tổ chức lớp"):
+        services.nomination_withdraw(actor=focal, nomination=approved, reason="Ốm")
+    approved.refresh_from_db()
+    assert approved.status == NominationStatus.APPROVED
+    # The committee may, while the class runs: the first waiting takes the place.
+    services.nomination_withdraw(actor=member, nomination=approved, reason="Ốm")
+    approved.refresh_from_db()
+    waiting.refresh_from_db()
+    assert approved.status == NominationStatus.WITHDRAWN
+    assert waiting.status == NominationStatus.APPROVED
+
+
+def test_focal_point_withdraws_a_trainee_only_before_the_deadline(
+    course: Course, front: Any, focal: Any, member: Any
+) -> None:
+    approved, waiting = _with_one_trainee(course, front, member)
+    submitted = _nominated(course, front, 1, "Lê Văn")[0]
+    deadline = timezone.now() - datetime.timedelta(hours=1)
+    Course.objects.filter(pk=course.pk).update(nomination_deadline=deadline)
+    with pytest.raises(ValidationError, match="Đã hết hạn cử học viên"):
+        services.nomination_withdraw(actor=focal, nomination=approved, reason="Ốm")
+    approved.refresh_from_db()
+    assert approved.status == NominationStatus.APPROVED
+    # Taking back someone not yet in the class frees no place: still allowed.
+    services.nomination_withdraw(actor=focal, nomination=submitted)
+    submitted.refresh_from_db()
+    assert submitted.status == NominationStatus.WITHDRAWN
+    services.nomination_withdraw(actor=member, nomination=approved, reason="Ốm")
+    waiting.refresh_from_db()
+    assert waiting.status == NominationStatus.APPROVED
+    assert (
+        services.may_withdraw_approved(Course.objects.get(pk=course.pk), committee=False) is False
+    )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from core.roles import Role
-from courses.models import Course
+from courses.models import Course, CourseStatus
 from nominations import services
 from nominations.models import Enrollment, Nomination, NominationEvent, Quota
 from people.models import Person
@@ -383,3 +383,59 @@ def test_focal_point_classes_in_constant_queries(
     with django_assert_max_num_queries(10):
         response = client.get(_url("my_courses"))
     assert len(response.context["quotas"]) == 12
+
+
+def test_a_deadline_given_as_a_date_means_the_end_of_that_day(member: Any, course: Course) -> None:
+    from nominations.forms import DeadlineForm
+
+    form = DeadlineForm({"deadline": " 20/05/2022 "})
+    assert form.is_valid(), form.errors
+    moment = timezone.localtime(form.cleaned_data["deadline"])
+    assert moment.strftime("%d/%m/%Y %H:%M") == "20/05/2022 23:59"
+    assert "23:59" in str(DeadlineForm.base_fields["deadline"].help_text)
+    client = client_for(member)
+    url = _url("deadline", course_pk=course.pk)
+    body = client.post(url, {"deadline": "20/05/2022"}, **HTMX).content.decode()
+    assert "Đã lưu hạn cử học viên." in body and "20/05/2022 23:59" in body
+    assert "chỉ nhập ngày thì hạn là 23:59 ngày đó" in body
+    deadline = Course.objects.get(pk=course.pk).nomination_deadline
+    assert deadline is not None
+    assert timezone.localtime(deadline).strftime("%d/%m/%Y %H:%M") == "20/05/2022 23:59"
+    # A time given is kept as given.
+    client.post(url, {"deadline": "20/05/2022 00:00"}, **HTMX)
+    deadline = Course.objects.get(pk=course.pk).nomination_deadline
+    assert deadline is not None
+    assert timezone.localtime(deadline).strftime("%H:%M") == "00:00"
+
+
+def test_withdraw_buttons_only_while_a_trainee_may_leave(
+    member: Any, focal: Any, course: Course, front: Any
+) -> None:
+    approved, submitted = _nominated(course, front, 2)
+    services.nomination_approve(actor=None, nomination=approved)
+    enrollment = Enrollment.objects.get(nomination=approved)
+    withdraw_approved = _url("withdraw", nomination_pk=approved.pk)
+    withdraw_submitted = _url("withdraw", nomination_pk=submitted.pk)
+    withdraw_enrollment = _url("enrollment_withdraw", enrollment_pk=enrollment.pk)
+    focal_client, committee = client_for(focal), client_for(member)
+    page = focal_client.get(_url("nominate", course_pk=course.pk)).content.decode()
+    assert withdraw_approved in page and withdraw_submitted in page
+    assert (
+        withdraw_enrollment in committee.get(_url("course", course_pk=course.pk)).content.decode()
+    )
+    # After the deadline the focal point can no longer take an approved trainee back.
+    deadline = timezone.now() - datetime.timedelta(minutes=1)
+    Course.objects.filter(pk=course.pk).update(nomination_deadline=deadline)
+    page = focal_client.get(_url("nominate", course_pk=course.pk)).content.decode()
+    assert withdraw_approved not in page and withdraw_submitted in page
+    response = focal_client.post(withdraw_approved, follow=True)
+    assert "Đã hết hạn cử học viên" in response.content.decode()
+    assert Enrollment.objects.get(pk=enrollment.pk).status == "enrolled"
+    # The class is over: nobody withdraws a trainee, and the committee sees no button.
+    Course.objects.filter(pk=course.pk).update(status=CourseStatus.COMPLETED)
+    body = committee.get(_url("course", course_pk=course.pk)).content.decode()
+    assert withdraw_enrollment not in body and "Nguyễn Văn Học Viên1" in body
+    body = committee.post(withdraw_enrollment, {"reason": "Ốm"}, **HTMX).content.decode()
+    assert "không thể rút học viên khỏi lớp" in body
+    assert Enrollment.objects.get(pk=enrollment.pk).status == "enrolled"
+    assert Course.objects.get(pk=course.pk).enrolled_count == 1

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from core.roles import Role
 from geo.models import AdminUnit, Level
@@ -356,3 +357,67 @@ def test_merge_needs_change_rights_on_both(
     with pytest.raises(ValidationError):
         services.person_merge(actor=owner, keep=mine, drop=mine)
     assert Person.objects.count() == 2
+
+
+def _nominating(owner_org: Any, title: str) -> Any:
+    from courses.models import Course, CourseStatus
+
+    course = make_course(owner_org, title=title)
+    Course.objects.filter(pk=course.pk).update(status=CourseStatus.NOMINATING)
+    course.refresh_from_db()
+    return course
+
+
+@pytest.mark.parametrize("enrolled_side", ["keep", "drop"])
+def test_merge_refuses_one_enrolled_and_the_other_nominated_in_one_class(
+    owner: Any, owner_org: Any, bu_dang: Any, enrolled_side: str
+) -> None:
+    keep, drop = _pair(owner_org, bu_dang)
+    enrolled, nominated = (keep, drop) if enrolled_side == "keep" else (drop, keep)
+    course = _nominating(owner_org, "Lớp bồi dưỡng kỹ năng dân vận khéo 2022")
+    enroll(enrolled, course)
+    for status in (NominationStatus.SUBMITTED, NominationStatus.WAITLISTED):
+        Nomination.objects.filter(person=nominated).delete()
+        Nomination.objects.create(
+            course=course,
+            person=nominated,
+            unit=owner_org,
+            status=status,
+            waitlisted_at=timezone.now() if status == NominationStatus.WAITLISTED else None,
+        )
+        with pytest.raises(ValidationError) as info:
+            services.person_merge(actor=owner, keep=keep, drop=drop)
+        message = info.value.messages[0]
+        assert "Lớp bồi dưỡng kỹ năng dân vận khéo 2022" in message
+        assert "đang được cử" in message
+        assert Person.objects.count() == 2
+    # A closed nomination is no obstacle: the merged person is simply in the class.
+    Nomination.objects.filter(person=nominated).update(
+        status=NominationStatus.WITHDRAWN, waitlisted_at=None
+    )
+    merged = services.person_merge(actor=owner, keep=keep, drop=drop)
+    assert Enrollment.objects.get(course=course).person == merged
+
+
+def test_focal_point_edits_a_person_living_in_the_next_district(
+    owner_org: Any, bu_dang: Any, loc_ninh: Any
+) -> None:
+    front = OrganizationFactory(
+        name="Ủy ban MTTQ huyện", kind=OrganizationKind.FATHERLAND_FRONT, territory=bu_dang
+    )
+    focal = UserFactory(organization=front, roles=[Role.FOCAL_POINT])
+    home = commune_of(loc_ninh)
+    person = make_person(front, "Điểu Văn Biên", home_unit=home)
+    data = PersonData.from_person(person)
+    data.phone = "0912345678"
+    services.person_update(actor=focal, person=person, data=data)
+    person.refresh_from_db()
+    assert person.phone == "0912345678" and person.home_unit == home
+    # Moving them to another commune outside the territory is still refused.
+    data = PersonData.from_person(person)
+    data.home_unit = commune_of(loc_ninh, 1)
+    with pytest.raises(ValidationError) as info:
+        services.person_update(actor=focal, person=person, data=data)
+    assert "home_unit" in info.value.message_dict
+    person.refresh_from_db()
+    assert person.home_unit == home

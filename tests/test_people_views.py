@@ -281,3 +281,55 @@ def test_unit_options_offers_villages_in_scope(member: Any, bu_dang: Any, loc_ni
     village_create(actor=None, commune=commune_of(loc_ninh), unit_type="Thôn", name="Thôn Sơn Hà")
     body = client_for(member).get(reverse("people:unit_options"), {"q": "thon son"}).content
     assert f'value="{village.pk}"'.encode() in body and "Sơn Hà".encode() not in body
+
+
+def test_merge_page_counts_only_what_the_user_may_see(
+    member: Any, owner_org: Any, outsider_org: Any
+) -> None:
+    from nominations.models import Nomination
+
+    keep = make_person(owner_org, "Nguyễn Văn An")
+    drop = make_person(owner_org, "Nguyễn Văn An")
+    enroll(drop, make_course(owner_org, title="Lớp của huyện"))
+    theirs = make_course(outsider_org, title="Lớp của huyện bạn")
+    enroll(drop, theirs)
+    Nomination.objects.create(course=theirs, person=drop, unit=outsider_org)
+    page = client_for(member).get(reverse("people:person_merge", args=[keep.pk, drop.pk]))
+    body = page.content.decode()
+    assert "1 lớp, 0 đề cử, 0 danh sách" in body
+    assert "2 lớp" not in body and "Lớp của huyện bạn" not in body
+
+
+def _english(monkeypatch: Any, entries: dict[str, str]) -> Any:
+    """A client reading English, with `entries` in the English catalogue: a
+    string that goes through gettext shows its translation."""
+    from django.conf import settings
+    from django.utils.translation import trans_real
+
+    catalog = trans_real.translation("en")._catalog
+    for msgid, text in entries.items():
+        monkeypatch.setitem(catalog._catalogs[0], msgid, text)
+    return settings.LANGUAGE_COOKIE_NAME
+
+
+def test_citizen_id_and_party_badges_are_translated(
+    monkeypatch: Any, member: Any, owner_org: Any, bu_dang: Any
+) -> None:
+    cookie = _english(monkeypatch, {"CCCD": "ID no.", "ĐV": "Party"})
+    commune = commune_of(bu_dang)
+    for citizen_id in (CCCD_MAN_1985, ""):
+        make_person(
+            owner_org,
+            "Nguyễn Văn An",
+            birth_year=1985,
+            home_unit=commune,
+            citizen_id=citizen_id,
+            sex="nam",
+            is_party_member=True,
+        )
+    client = client_for(member)
+    client.cookies[cookie] = "en"
+    body = client.get(reverse("people:duplicate_list")).content.decode()
+    assert f"ID no. {CCCD_MAN_1985}" in body and f"CCCD {CCCD_MAN_1985}" not in body
+    body = client.get(reverse("people:person_list")).content.decode()
+    assert ">Party</span>" in body and ">ĐV</span>" not in body

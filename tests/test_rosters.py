@@ -103,7 +103,7 @@ def _coverage_setup(owner_org: Any, bu_dang: Any) -> tuple[Roster, list[Any]]:
     return roster, people
 
 
-def test_coverage_counts_per_unit(owner_org: Any, bu_dang: Any) -> None:
+def test_coverage_counts_per_unit(member: Any, owner_org: Any, bu_dang: Any) -> None:
     roster, people = _coverage_setup(owner_org, bu_dang)
     rows, total = selectors.roster_coverage(roster)
     assert (total.members, total.enrolled, total.completed) == (4, 2, 1)
@@ -111,7 +111,7 @@ def test_coverage_counts_per_unit(owner_org: Any, bu_dang: Any) -> None:
     by_name = {r.name: r for r in rows}
     first = by_name[commune_of(bu_dang, 0).name]
     assert (first.members, first.enrolled, first.completed) == (2, 1, 1)
-    completions = selectors.member_completions(roster, [p.pk for p in people])
+    completions = selectors.member_completions(roster, [p.pk for p in people], user=member)
     assert [c.title for c in completions[people[0].pk]] == ["Lớp tháng 5/2023"]
     assert people[2].pk not in completions
 
@@ -219,3 +219,27 @@ def test_scope_of_roster_pages(outsider: Any, owner_org: Any, bu_dang: Any) -> N
         other = client_for(UserFactory(organization=org, roles=[role]))
         assert other.get(reverse("people:roster_list")).status_code == 403
         assert other.get(reverse("people:roster_detail", args=[roster.pk])).status_code == 404
+
+
+def test_coverage_keeps_the_titles_of_other_units_classes_to_them(
+    member: Any, owner_org: Any, outsider_org: Any, bu_dang: Any
+) -> None:
+    roster = make_roster(owner_org)
+    person = make_person(owner_org, "Người Học Nơi Khác", home_unit=commune_of(bu_dang))
+    ours = make_course(owner_org, title="Lớp tháng 5/2023", start=D(2023, 5, 10))
+    theirs = make_course(outsider_org, title="Lớp kín của Lộc Ninh", start=D(2023, 6, 10))
+    enroll(person, ours, completed=True)
+    enroll(person, theirs, completed=True)
+    services.roster_add_people(actor=None, roster=roster, people=Person.objects.all())
+    completions = selectors.member_completions(roster, [person.pk], user=member)
+    assert completions[person.pk] == [ours, None]
+    client = client_for(member)
+    body = client.get(reverse("people:roster_coverage", args=[roster.pk])).content.decode()
+    assert "Lớp tháng 5/2023" in body and ours.get_absolute_url() in body
+    assert "Lớp kín của Lộc Ninh" not in body and theirs.get_absolute_url() not in body
+    assert "lớp của đơn vị khác" in body
+    _rows, total = selectors.roster_coverage(roster)
+    assert (total.members, total.completed) == (1, 1)  # the count keeps every class
+    response = client.get(reverse("people:roster_members_xlsx", args=[roster.pk]))
+    sheet = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert sheet[1][7] == "Lớp tháng 5/2023; lớp của đơn vị khác"
