@@ -1,6 +1,6 @@
 from django.urls import path
 
-from people import categories, views
+from people import categories, views, views_rosters
 
 app_name = "people"
 urlpatterns = [
@@ -15,21 +15,23 @@ urlpatterns = [
     path("categories/", categories.category_list, name="category_list"),
     path("categories/new/", categories.category_edit, name="category_create"),
     path("categories/<int:category_pk>/edit/", categories.category_edit, name="category_edit"),
-    path("rosters/", views.roster_list, name="roster_list"),
-    path("rosters/new/", views.roster_create, name="roster_create"),
-    path("rosters/<int:roster_pk>/", views.roster_detail, name="roster_detail"),
-    path("rosters/<int:roster_pk>/edit/", views.roster_edit, name="roster_edit"),
-    path("rosters/<int:roster_pk>/add/", views.roster_add, name="roster_add"),
-    path("rosters/<int:roster_pk>/remove/", views.roster_remove, name="roster_remove"),
-    path("rosters/<int:roster_pk>/coverage/", views.roster_coverage, name="roster_coverage"),
+    path("rosters/", views_rosters.roster_list, name="roster_list"),
+    path("rosters/new/", views_rosters.roster_create, name="roster_create"),
+    path("rosters/<int:roster_pk>/", views_rosters.roster_detail, name="roster_detail"),
+    path("rosters/<int:roster_pk>/edit/", views_rosters.roster_edit, name="roster_edit"),
+    path("rosters/<int:roster_pk>/add/", views_rosters.roster_add, name="roster_add"),
+    path("rosters/<int:roster_pk>/remove/", views_rosters.roster_remove, name="roster_remove"),
+    path(
+        "rosters/<int:roster_pk>/coverage/", views_rosters.roster_coverage, name="roster_coverage"
+    ),
     path(
         "rosters/<int:roster_pk>/coverage.xlsx",
-        views.roster_coverage_xlsx,
+        views_rosters.roster_coverage_xlsx,
         name="roster_coverage_xlsx",
     ),
     path(
         "rosters/<int:roster_pk>/members.xlsx",
-        views.roster_members_xlsx,
+        views_rosters.roster_members_xlsx,
         name="roster_members_xlsx",
     ),
 ]
