@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "courses",
     "nominations",
     "ingest",
+    "attendance",
 ]
 
 MIDDLEWARE = [
