@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "nominations",
     "ingest",
     "attendance",
+    "assessment",
+    "certificates",
+    "feedback",
 ]
 
 MIDDLEWARE = [
