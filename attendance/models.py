@@ -63,3 +63,32 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment_id}@{self.session_id}: {self.mark}"
+
+
+class Badge(models.Model):
+    """A trainee's check-in badge: the QR carries a signed token with this nonce.
+
+    Reissuing replaces the nonce, so every badge printed before stops working;
+    revoking keeps the nonce but refuses it.
+    """
+
+    enrollment = models.OneToOneField(
+        "nominations.Enrollment", on_delete=models.CASCADE, related_name="badge"
+    )
+    nonce = models.CharField(max_length=32, unique=True)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    scope_territory = "enrollment__course__owner__territory"
+    scope_view_roles = COMMITTEE | {Role.SECRETARY}
+    scope_change_roles = COMMITTEE | {Role.SECRETARY}
+
+    class Meta:
+        verbose_name = _("thẻ điểm danh")
+        verbose_name_plural = _("thẻ điểm danh")
+        constraints = [
+            models.CheckConstraint(condition=~Q(nonce=""), name="attendance_badge_has_nonce"),
+        ]
+
+    def __str__(self) -> str:
+        return f"badge {self.enrollment_id}"
