@@ -63,14 +63,34 @@ def register_xlsx(request: HttpRequest, course_pk: int) -> HttpResponse:
     course = _course(request, course_pk)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Sổ cấp GCN"))
-    sheet.append([_("Số hiệu"), _("Họ và tên"), _("Ngày sinh"), _("Lớp"), _("Ngày cấp"),
-                  _("Người ký"), _("Trạng thái"), _("Lý do thu hồi"), _("Cấp lại thay cho")])  # fmt: skip
+    sheet.append(
+        [
+            _("Số hiệu"),
+            _("Họ và tên"),
+            _("Ngày sinh"),
+            _("Lớp"),
+            _("Ngày cấp"),
+            _("Người ký"),
+            _("Trạng thái"),
+            _("Lý do thu hồi"),
+            _("Cấp lại thay cho"),
+        ]
+    )
     for cert in selectors.course_register(course, user=request.user).iterator(chunk_size=500):
         person = cert.enrollment.person
-        sheet.append([cert.register, person.full_name, person.birth_display, course.title,
-                      cert.issued_on.strftime("%d/%m/%Y"), cert.signer_name,
-                      cert.get_status_display(), cert.revoke_reason,
-                      cert.replaces.register if cert.replaces else ""])  # fmt: skip
+        sheet.append(
+            [
+                cert.register,
+                person.full_name,
+                person.birth_display,
+                course.title,
+                cert.issued_on.strftime("%d/%m/%Y"),
+                cert.signer_name,
+                cert.get_status_display(),
+                cert.revoke_reason,
+                cert.replaces.register if cert.replaces else "",
+            ]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return _download(buffer.getvalue(), XLSX_TYPE, f"so-cap-gcn-lop-{course.pk}.xlsx", inline=False)
