@@ -154,6 +154,10 @@ def assignments_upload(
                 )
                 % {"name": upload.name}
             )
+            try:
+                check_assignment_file(upload)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
             continue
         if enrollment.course_id != course.pk:
             raise PermissionDenied(_("Học viên không thuộc lớp này."))
