@@ -96,7 +96,15 @@ def mark(request: HttpRequest, session_pk: int, enrollment_pk: int) -> HttpRespo
     else:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     row = selectors.session_row(session, enrollment)
-    context = {"session": session, "row": row, "marks": Mark.choices, "error": error}
+    number = request.POST.get("n", "")
+    context = {
+        "session": session,
+        "row": row,
+        "marks": Mark.choices,
+        "error": error,
+        # The row's number in the table, sent back by the row itself.
+        "number": number if number.isdigit() else "",
+    }
     if error:
         # Keep what was typed so the secretary can add the missing reason.
         context |= {

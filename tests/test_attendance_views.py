@@ -93,9 +93,10 @@ def test_session_table_mark_all_and_htmx_row(
     assert Attendance.objects.filter(session=session, mark=Mark.PRESENT).count() == 5
     row_url = reverse("attendance:mark", args=[session.pk, trainees[1].pk])
     with django_assert_max_num_queries(14):
-        response = client.post(row_url, {"mark": "late", "reason": ""}, **HTMX)
+        response = client.post(row_url, {"mark": "late", "reason": "", "n": "2"}, **HTMX)
     assert response.status_code == 200
     assert response.content.decode().lstrip().startswith(f'<tr id="row-{trainees[1].pk}"')
+    assert '<td class="text-end">2</td>' in response.content.decode()
     assert Attendance.objects.get(session=session, enrollment=trainees[1]).mark == Mark.LATE
 
 
