@@ -188,7 +188,8 @@ def grade(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
         "typed_score": request.POST.get("score", "") if error else None,
         "typed_comment": request.POST.get("comment", "") if error else None,
     }
-    return render(request, "assessment/_grade_row.html", context, status=422 if error else 200)
+    # 200 even for refused input: htmx swaps only successful responses.
+    return render(request, "assessment/_grade_row.html", context)
 
 
 # --- assignments ----------------------------------------------------------------------

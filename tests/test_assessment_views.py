@@ -72,7 +72,7 @@ def test_grade_row_bad_input(enrollments: list[Enrollment], teacher: Any, typed:
     response = client.post(
         url("grade", enrollment_pk=enrollments[0].pk), {"score": typed}, HTTP_HX_REQUEST="true"
     )
-    assert response.status_code == 422
+    assert response.status_code == 200  # htmx swaps the row with its message
     text = response.content.decode()
     assert "ngoài thang điểm" in text or "không phải là số" in text
     assert not Assignment.objects.exists()
@@ -181,7 +181,7 @@ def test_download_goes_through_the_gate(
     )
     page = url("download", assignment_pk=a.pk)
     response = client_for(teacher[0]).get(page)
-    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     assert client_for(outsider).get(page).status_code == 404
     assert client_for(other_teacher[0]).get(page).status_code == 404
 
