@@ -260,6 +260,8 @@ def check_in(*, actor: Any, badge: Badge, now: datetime.datetime | None = None) 
     if session is None:
         raise ValidationError(_("Lớp không có buổi học nào vào lúc này."))
     with transaction.atomic():
+        # Two scans of one badge at once: the second waits here, then sees the first.
+        Badge.objects.select_for_update().filter(pk=badge.pk).first()
         existing = (
             Attendance.objects.select_for_update()
             .filter(session=session, enrollment=enrollment)
