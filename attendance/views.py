@@ -245,7 +245,8 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     try:
         result = services.check_in(actor=request.user, badge=badge)
     except (ValidationError, PermissionDenied) as exc:
+        # A refusal is a normal answer of the scan (nothing was marked).
         context["error"] = _refusal(exc)
-        return render(request, "attendance/checkin.html", context, status=409)
+        return render(request, "attendance/checkin.html", context)
     context |= {"attendance": result.attendance, "session": result.session}
     return render(request, "attendance/checkin.html", context)
