@@ -6,15 +6,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from assessment.models import Assignment, CompletionRule, Result
+from attendance.selectors import attendance_summary
 from core.scope import VIEW, restrict
-from courses.models import Course, SessionKind
+from courses.models import Course
 from nominations.models import Enrollment, EnrollmentStatus
-
-# Sessions that do not count towards attendance.
-UNCOUNTED_KINDS = (SessionKind.OPENING, SessionKind.CLOSING)
 
 
 def rule_of(course: Course) -> CompletionRule:
@@ -23,31 +21,11 @@ def rule_of(course: Course) -> CompletionRule:
     return rule if rule is not None else CompletionRule(course=course)
 
 
-def _attendance_counts(course: Course) -> dict[int, tuple[int, int]]:
-    """enrollment id -> (sessions attended, sessions counted); present/late attend,
-    opening and closing do not count."""
-    from attendance.models import ATTENDED, Attendance
-
-    counted = course.sessions.exclude(kind__in=UNCOUNTED_KINDS).count()
-    rows = (
-        Attendance.objects.filter(session__course=course, mark__in=ATTENDED)
-        .exclude(session__kind__in=UNCOUNTED_KINDS)
-        .values("enrollment_id")
-        .annotate(n=Count("pk"))
-    )
-    attended = {row["enrollment_id"]: row["n"] for row in rows}
-    enrollments = Enrollment.objects.filter(course=course).values_list("pk", flat=True)
-    return {pk: (min(attended.get(pk, 0), counted), counted) for pk in enrollments}
-
-
 def attendance_counts(course: Course) -> dict[int, tuple[int, int]]:
-    """The attendance app's summary when it has one, else ours (same meaning)."""
-    try:
-        from attendance.selectors import attendance_summary  # type: ignore[import-not-found,attr-defined,unused-ignore]
-    except ImportError:
-        return _attendance_counts(course)
-    summary: dict[int, tuple[int, int]] = attendance_summary(course)
-    return summary
+    """enrollment id -> (sessions attended, sessions counted), from the attendance app
+    (present/late attend; opening and closing do not count; sessions not yet held
+    do not count)."""
+    return attendance_summary(course)
 
 
 def course_enrollments(course: Course) -> QuerySet[Enrollment]:

@@ -13,5 +13,5 @@ urlpatterns = [
     path("enrollments/<int:enrollment_pk>/grade/", views.grade, name="grade"),
     path("enrollments/<int:enrollment_pk>/submit/", views.submit, name="submit"),
     path("enrollments/<int:enrollment_pk>/override/", views.override, name="override"),
-    path("<int:assignment_pk>/file/", views.download, name="download"),
+    path("enrollments/<int:enrollment_pk>/file/", views.download, name="download"),
 ]

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from assessment import services
 from assessment.models import Assignment, CompletionRule, Result
-from assessment.selectors import _attendance_counts, course_enrollments, rule_of
+from assessment.selectors import attendance_counts, course_enrollments, rule_of
 from nominations.models import Enrollment
 from tests.test_assessment_fixtures import (  # noqa: F401 - fixtures
     EXE,
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 def test_attendance_counts_skip_opening_and_closing(enrollments: list[Enrollment]) -> None:
     mark_all(enrollments[0])
     mark_all(enrollments[1], absent=2)
-    counts = _attendance_counts(enrollments[0].course)
+    counts = attendance_counts(enrollments[0].course)
     assert counts[enrollments[0].pk] == (4, 4)
     assert counts[enrollments[1].pk] == (2, 4)
     assert counts[enrollments[2].pk] == (0, 4)

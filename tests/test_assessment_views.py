@@ -179,7 +179,7 @@ def test_download_goes_through_the_gate(
     a = services.assignment_submit(
         actor=secretary, enrollment=enrollments[0], file=upload("bai.pdf", PDF)
     )
-    page = url("download", assignment_pk=a.pk)
+    page = url("download", enrollment_pk=a.enrollment_id)
     response = client_for(teacher[0]).get(page)
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     assert client_for(outsider).get(page).status_code == 404
