@@ -49,3 +49,17 @@ def test_the_active_page_marks_its_dropdown(owner: Any) -> None:
     people = next(e for e in response.context["menu_bar"] if str(e["short"]) == "Học viên")
     assert people["active"]
     assert 'aria-current="page" href="/people/"' in response.content.decode()
+
+
+def test_class_page_links_to_running_the_class_by_role(owner: Any, owner_org: Any) -> None:
+    from tests.course_helpers import make_course
+
+    course = make_course(owner_org, title="Lớp chạy thử")
+    page = client_for(owner).get(course.get_absolute_url()).content.decode()
+    for name in ("attendance:grid", "assessment:upload", "assessment:grading",
+                 "assessment:results", "certificates:register"):  # fmt: skip
+        assert reverse(name, args=[course.pk]) in page
+    secretary = UserFactory(organization=owner_org, roles=[Role.SECRETARY])
+    page = client_for(secretary).get(course.get_absolute_url()).content.decode()
+    assert reverse("attendance:grid", args=[course.pk]) in page
+    assert reverse("certificates:register", args=[course.pk]) not in page

@@ -22,6 +22,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import User, UserRole
+from assessment import services as assessment_services
+from assessment.models import Assignment, CompletionRule, Result
+from attendance import services as attendance_services
+from attendance.models import Attendance, Badge
+from certificates import services as certificate_services
+from certificates.models import Certificate, CertificateBatch, CertificateSeries
 from core.roles import Role
 from courses import services
 from courses.models import Course, CourseGuest, Session, Topic, TopicMaterial
@@ -54,6 +60,8 @@ PUBLIC = {
     "set_language": "language switch, no data",
     "feeds:course_ics": "calendar apps cannot log in: the unguessable token is the credential",
     "feeds:lecturer_ics": "calendar apps cannot log in: the unguessable token is the credential",
+    "certificates:verify_lookup": "anyone checks a certificate by its code",
+    "certificates:verify": "anyone checks a certificate: name, class, issuer, status; nothing else",
 }
 
 # Geography is public reference data: any signed-in user may read it, whatever
@@ -95,6 +103,9 @@ class World:
     nomination: Nomination
     enrollment: Enrollment
     job: ImportJob
+    badge_token: str
+    batch: CertificateBatch
+    certificate: Certificate
 
 
 # How to fill each URL argument with an object owned by the foreign territory.
@@ -118,8 +129,12 @@ FOREIGN_OBJECTS: dict[str, Callable[[World], Any]] = {
     "job_pk": lambda w: w.job.pk,
     # Reference data: one list for everybody, changed by administrators only.
     "category_pk": lambda w: TraineeCategory.objects.get(code="bi-thu-chi-bo").pk,
-    # The outsider does not know the real feed token: any other must give 404.
-    "token": lambda w: "A" * 43,
+    # A real badge token of the foreign class: the outsider's scan must give 404, the
+    # insider's a page; for the calendar feeds it is simply a wrong token (404).
+    "token": lambda w: w.badge_token,
+    "batch_pk": lambda w: w.batch.pk,
+    "certificate_pk": lambda w: w.certificate.pk,
+    "code": lambda w: w.certificate.code,
 }
 
 
@@ -171,6 +186,14 @@ def _snapshot() -> tuple[Any, ...]:
         list(NominationEvent.objects.order_by("pk").values_list()),
         list(ImportJob.objects.order_by("pk").values_list()),
         list(TraineeCategory.objects.order_by("pk").values_list()),
+        list(Attendance.objects.order_by("pk").values_list()),
+        list(Badge.objects.order_by("pk").values_list()),
+        list(Certificate.objects.order_by("pk").values_list()),
+        list(CertificateBatch.objects.order_by("pk").values_list()),
+        list(CertificateSeries.objects.order_by("pk").values_list()),
+        list(Assignment.objects.order_by("pk").values_list()),
+        list(CompletionRule.objects.order_by("pk").values_list()),
+        list(Result.objects.order_by("pk").values_list()),
     )
 
 
@@ -328,6 +351,26 @@ def world(owner_org: Organization, outsider_org: Organization, bu_dang: AdminUni
         )
     )
     assert job.error_report, job.message
+    # The trainee completed: certificates issued (a batch with its files) and a badge.
+    Enrollment.objects.filter(pk=enrollment.pk).update(completed=True)
+    batch = certificate_services.batch_create(
+        actor=foreign_user,
+        course=course,
+        signature=certificate_services.Signature(
+            datetime.date(2022, 5, 27), "Nguyễn Văn Ký", "Trưởng ban"
+        ),
+        verify_base="http://testserver/",
+    )
+    certificate = Certificate.objects.get(enrollment=enrollment)
+    assessment_services.assignment_submit(
+        actor=None,
+        enrollment=enrollment,
+        text="Bài thu hoạch bí mật",
+        file=SimpleUploadedFile("bai.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    badge = dict(attendance_services.badges_for(actor=None, course=course))[
+        Enrollment.objects.get(pk=enrollment.pk)
+    ]
     return World(
         owner_org,
         foreign_user,
@@ -348,6 +391,9 @@ def world(owner_org: Organization, outsider_org: Organization, bu_dang: AdminUni
         nomination,
         enrollment,
         job,
+        attendance_services.badge_token(badge),
+        batch,
+        certificate,
     )
 
 
@@ -387,6 +433,7 @@ def test_outsider_never_reads_or_changes_foreign_data(world: World, role: str) -
         world.person.full_name,
         world.roster.name,
         world.job.original_name,
+        "Bài thu hoạch bí mật",
     ]
     for name, pattern in ALL_URLS:
         if name in PUBLIC or name == "accounts:logout":
