@@ -11,7 +11,7 @@ import datetime
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -129,18 +129,28 @@ def filename(cert: Certificate) -> str:
 
 
 def render_zip(
-    course: Course,
-    certificates: Iterable[Certificate],
-    base: str,
+    merged: bytes,
+    certificates: Sequence[Certificate],
     progress: Callable[[int], None] | None = None,
 ) -> bytes:
-    """A zip of one PDF per certificate (one compiler reused: fonts load once)."""
-    compiler = typst.Compiler(TEMPLATE)
+    """A zip of one PDF per certificate, cut from the merged PDF (page i = certificate i).
+
+    Splitting the one compiled document is several times faster than compiling a
+    thousand single-page documents, and the pages are the same.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(merged))
+    if len(reader.pages) != len(certificates):
+        raise ValueError("merged PDF and certificates differ in length")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for done, cert in enumerate(certificates, start=1):
-            pdf = compile_pdf(document_data(course, [cert], base), compiler)
-            archive.writestr(filename(cert), pdf)
+        for done, (page, cert) in enumerate(zip(reader.pages, certificates, strict=True), 1):
+            writer = PdfWriter()
+            writer.add_page(page)
+            single = io.BytesIO()
+            writer.write(single)
+            archive.writestr(filename(cert), single.getvalue())
             if progress is not None:
                 progress(done)
     return buffer.getvalue()

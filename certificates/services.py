@@ -241,9 +241,8 @@ def batch_run(batch: CertificateBatch, *, with_zip: bool = True) -> CertificateB
     )
     if with_zip:
         archive = documents.render_zip(
-            course,
+            merged,
             certificates,
-            batch.verify_base,
             progress=lambda done: _progress(batch, total + done) if done % 25 == 0 else None,
         )
         batch.zip_file.save(f"gcn-lop-{course.pk}-{stamp}.zip", ContentFile(archive), save=False)
