@@ -1,5 +1,11 @@
 from django.urls import path
 
-app_name = "feedback"
+from feedback import views
 
-urlpatterns: list[path] = []  # type: ignore[valid-type]
+app_name = "feedback"
+urlpatterns = [
+    path("courses/<int:course_pk>/", views.summary, name="summary"),
+    path("courses/<int:course_pk>/links/", views.links, name="links"),
+    path("enrollments/<int:enrollment_pk>/", views.enter, name="enter"),
+    path("s/<str:token>/", views.answer, name="answer"),
+]
