@@ -31,6 +31,7 @@ from certificates.models import Certificate, CertificateBatch, CertificateSeries
 from core.roles import Role
 from courses import services
 from courses.models import Course, CourseGuest, Session, Topic, TopicMaterial
+from feedback.models import SurveyRating, SurveyResponse
 from geo.models import AdminUnit
 from ingest import services as ingest_services
 from ingest.models import ImportJob
@@ -62,6 +63,7 @@ PUBLIC = {
     "feeds:lecturer_ics": "calendar apps cannot log in: the unguessable token is the credential",
     "certificates:verify_lookup": "anyone checks a certificate by its code",
     "certificates:verify": "anyone checks a certificate: name, class, issuer, status; nothing else",
+    "feedback:answer": "a trainee answers the survey without an account (signed token)",
 }
 
 # Geography is public reference data: any signed-in user may read it, whatever
@@ -194,6 +196,8 @@ def _snapshot() -> tuple[Any, ...]:
         list(Assignment.objects.order_by("pk").values_list()),
         list(CompletionRule.objects.order_by("pk").values_list()),
         list(Result.objects.order_by("pk").values_list()),
+        list(SurveyResponse.objects.order_by("pk").values_list()),
+        list(SurveyRating.objects.order_by("pk").values_list()),
     )
 
 

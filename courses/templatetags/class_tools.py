@@ -27,6 +27,7 @@ def class_tools(context: dict[str, Any], course: Course) -> list[tuple[str, str]
     if secretary:
         links.append((_("Điểm danh"), reverse("attendance:grid", args=[course.pk])))
         links.append((_("Thu bài thu hoạch"), reverse("assessment:upload", args=[course.pk])))
+        links.append((_("Phiếu đánh giá"), reverse("feedback:links", args=[course.pk])))
     if lecturer:
         links.append((_("Chấm bài thu hoạch"), reverse("assessment:grading", args=[course.pk])))
     if committee or has_role(user, MANAGERS):
