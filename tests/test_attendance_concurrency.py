@@ -8,18 +8,18 @@ once checks the trainee in exactly once.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from attendance import services
 from attendance.models import Attendance, Mark
 from courses.models import Session
 from nominations.models import Enrollment
+from tests.concurrency import race
 from tests.test_attendance_fixtures import DAY1, at, running_course
 
 pytestmark = [
@@ -31,32 +31,6 @@ pytestmark = [
 ]
 
 THREADS = 16
-
-
-def _race(jobs: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(job: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            outcome = job()
-            with lock:
-                results.append(outcome)
-        except BaseException as exc:
-            with lock:
-                errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
 
 
 def test_same_trainee_marked_at_once_gives_one_row(owner_org: Any, member: Any) -> None:
@@ -75,7 +49,7 @@ def test_same_trainee_marked_at_once_gives_one_row(owner_org: Any, member: Any) 
             actor=member, session=session, enrollment=enrollment, mark=mark, reason="Ốm"
         )
 
-    _results, errors = _race([job(i) for i in range(THREADS)])
+    _results, errors = race([job(i) for i in range(THREADS)])
     assert errors == []
     assert Attendance.objects.filter(session=session, enrollment=enrollment).count() == 1
     assert Attendance.objects.filter(session=session).count() == 5
@@ -86,7 +60,7 @@ def test_one_badge_scanned_twice_at_once(owner_org: Any, member: Any, monkeypatc
     enrollment = Enrollment.objects.filter(course=course).first()
     assert enrollment is not None
     badge = dict(services.badges_for(actor=None, course=course))[enrollment]
-    results, errors = _race(
+    results, errors = race(
         [
             lambda: services.check_in(actor=member, badge=badge, now=at(DAY1, 7, 40))
             for _ in range(6)

@@ -29,6 +29,7 @@ from nominations.models import (
     NominationStatus,
     Quota,
 )
+from tests.concurrency import race
 from tests.test_nominations_fixtures import make_person, make_unit, nominating_course
 
 pytestmark = [
@@ -40,33 +41,6 @@ pytestmark = [
 ]
 
 THREADS = 30
-
-
-def _race(jobs: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
-    """Run every job in its own thread and connection, all released at once."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(job: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            outcome = job()
-            with lock:
-                results.append(outcome)
-        except BaseException as exc:
-            with lock:
-                errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
 
 
 def test_no_overbooking_and_no_lost_registration(owner_org: Any, member: Any) -> None:
@@ -98,7 +72,7 @@ def test_no_overbooking_and_no_lost_registration(owner_org: Any, member: Any) ->
         (lambda p=p: services.enroll_directly(actor=member, course=course, person=p).status)
         for p in direct
     ]
-    results, errors = _race(jobs)
+    results, errors = race(jobs)
 
     course.refresh_from_db()
     enrolled = Enrollment.objects.filter(course=course, status=EnrollmentStatus.ENROLLED)
@@ -124,7 +98,7 @@ def test_no_overbooking_and_no_lost_registration(owner_org: Any, member: Any) ->
 
     # Five trainees leave at the same instant: the first five waiting are promoted.
     leaving = list(enrolled.order_by("pk")[:5])
-    _results, errors = _race(
+    _results, errors = race(
         [
             (lambda e=e: services.enrollment_withdraw(actor=member, enrollment=e, reason="Bận"))
             for e in leaving
