@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.models import Assignment, CompletionRule, Result
+from assessment.pdfcheck import check_pdf
 from assessment.selectors import attendance_counts, rule_of
 from core.roles import COMMITTEE, MANAGERS, Role
 from core.scope import VIEW, has_role, may_change, require_change, require_role, restrict
@@ -69,6 +70,8 @@ def check_assignment_file(upload: UploadedFile, *, field: str = "file") -> str:
     extension = name[name.rfind(".") :] if "." in name else ""
     if extension not in ASSIGNMENT_EXTENSIONS.get(kind, set()):
         raise refusal
+    if kind == "pdf":
+        check_pdf(upload, field=field)
     return kind
 
 
@@ -113,6 +116,26 @@ def assignment_submit(
     assignment.submitted_at = timezone.now()
     assignment.submitted_by = actor
     assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def assignment_submit_own(
+    *, enrollment: Enrollment, user: Any, text: str = "", file: UploadedFile | None = None
+) -> Assignment:
+    """The trainee's own paper, from the trainee page or the personal link (the caller
+    proved the enrollment is the trainee's); a graded paper is not replaced."""
+    graded = (
+        Assignment.objects.select_for_update()
+        .filter(enrollment=enrollment, score__isnull=False)
+        .exists()
+    )
+    if graded:
+        raise ValidationError(_("Bài thu hoạch đã được chấm điểm nên không nộp lại được."))
+    assignment = assignment_submit(actor=None, enrollment=enrollment, text=text, file=file)
+    if user is not None:
+        assignment.submitted_by = user
+        assignment.save(update_fields=["submitted_by"])
     return assignment
 
 

@@ -1,8 +1,9 @@
 """Giấy chứng nhận: certificates of completion, their number series and batches.
 
 Numbers run per issuer (the class's owning committee) per year without gaps or
-repeats: `services.issue` takes the series row under `select_for_update` inside
-the issuing transaction, and the database refuses a number used twice.
+repeats: `services.issue` moves the series counter with one UPDATE (which locks
+the row until commit) inside the issuing transaction, and the database refuses
+a number used twice.
 A revoked certificate keeps its number; a reissue takes a new one and points
 back at the certificate it `replaces`.
 """

@@ -16,7 +16,7 @@ def course_register(course: Course, *, user: Any) -> QuerySet[Certificate]:
     return (
         restrict(Certificate.objects.all(), user)
         .filter(enrollment__course=course)
-        .select_related("enrollment__person", "series", "replaces")
+        .select_related("enrollment__person", "series", "replaces", "replaced_by")
         .order_by("series__year", "number")
     )
 

@@ -49,7 +49,7 @@ def register(request: HttpRequest, course_pk: int) -> HttpResponse:
         "course": course,
         "certificates": selectors.course_register(course, user=request.user),
         "batches": selectors.course_batches(course, user=request.user),
-        "pending": len(services.pending_enrollments(course)),
+        "pending": services.pending_count(course),
         "can_change": may_change(request.user, course),
         "form": BatchForm(),
         "reason_form": ReasonForm(),
