@@ -97,6 +97,15 @@ class Person(models.Model):
     is_party_member = models.BooleanField(_("đảng viên"), default=False)
     party_joined_on = models.DateField(_("ngày vào Đảng"), null=True, blank=True)
     identity_key = models.CharField(max_length=260, blank=True, editable=False, db_index=True)
+    # The trainee's own account (role trainee): opens the trainee page (issue #5 item 7).
+    user = models.OneToOneField(
+        "accounts.User",
+        verbose_name=_("tài khoản học viên"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
     owner = models.ForeignKey(
         "orgs.Organization",
         verbose_name=_("đơn vị quản lý hồ sơ"),
