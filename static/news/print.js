@@ -1,0 +1,1 @@
+document.addEventListener("DOMContentLoaded", function () { var b = document.getElementById("print-button"); if (b) { b.addEventListener("click", function () { window.print(); }); } });
