@@ -228,19 +228,22 @@ def measure(target: Target, warmup: int, repeat: int, *, profile: bool) -> Resul
 # --- report ---------------------------------------------------------------------------------
 
 
-def report(results: list[Result], *, verbose: bool) -> None:
+def report(results: list[Result], *, verbose: bool, floor_ms: float) -> None:
     """The table, the verdict against the goal and, if asked, each page's slowest queries."""
     width = max(len(r.target.name) for r in results)
     header = (
         f"{'page':<{width}}  {'page ms':>8}  {'ORM ms':>7}  {'raw SQL ms':>10}  "
-        f"{'page/raw':>8}  {'ORM/raw':>7}  {'queries':>7}  {'goal ≤3×':>8}  data"
+        f"{'page/raw':>8}  {'ORM/raw':>7}  {'(page-floor)/raw':>16}  {'queries':>7}  "
+        f"{'goal ≤3×':>8}  data"
     )
     print(header)
     print("-" * len(header))
     for r in results:
+        # Logged-in pages pay the framework floor; the public feeds pay less of it.
+        beyond = max(r.page_ms - floor_ms, 0.0) / r.raw_ms if r.raw_ms else float("inf")
         print(
             f"{r.target.name:<{width}}  {r.page_ms:8.2f}  {r.orm_ms:7.2f}  {r.raw_ms:10.2f}  "
-            f"{r.ratio:7.1f}×  {r.orm_ratio:6.1f}×  {r.queries:7d}  "
+            f"{r.ratio:7.1f}×  {r.orm_ratio:6.1f}×  {beyond:15.1f}×  {r.queries:7d}  "
             f"{'PASS' if r.passed else 'FAIL':>8}  {r.check}"
         )
     print(
@@ -248,7 +251,8 @@ def report(results: list[Result], *, verbose: bool) -> None:
         "\n  queries, ORM objects, forms, template). ORM ms: the page's data through the"
         "\n  project's selectors (courses.selectors, core.scope), no rendering. raw SQL ms: the"
         "\n  same rows with hand-written SQL (execute + fetchall) on the same connection."
-        "\n  The three run in turn, so all see the same machine load. The goal is page/raw."
+        "\n  The three run in turn, so all see the same machine load. The goal is page/raw;"
+        "\n  (page-floor)/raw is for reading only: the page less the framework floor below."
     )
     failed = [r for r in results if not r.passed]
     if failed:
@@ -355,7 +359,7 @@ def run(args: argparse.Namespace, database: Database) -> None:
             for target in pages.targets(built, admin, manager, p_index)
         ]
         floor_ms = _floor_ms(manager, args.warmup, args.repeat)
-    report(results, verbose=args.verbose or args.profile)
+    report(results, verbose=args.verbose or args.profile, floor_ms=floor_ms)
     print(
         f"\nframework floor: {floor_ms:.2f} ms for a request through the same middleware that"
         "\n  runs no view code and no query (GET /i18n/setlang/, a redirect): no page can be"

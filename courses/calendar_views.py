@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from core.roles import COURSE_READERS
 from core.scope import require_role
-from courses import calendar, selectors
+from courses import calendar, html, selectors
 from people.models import Lecturer
 
 # The same readers as the class list: the calendar shows nothing else.
@@ -31,10 +31,12 @@ def month(request: HttpRequest) -> HttpResponse:
     grid = calendar.month_grid(
         first,
         today=today,
-        courses=selectors.courses_between(user=request.user, start=start, end=end),
-        sessions=selectors.sessions_between(user=request.user, start=since, end=until),
+        courses=selectors.month_courses(user=request.user, start=start, end=end),
+        sessions=selectors.month_sessions(user=request.user, start=since, end=until),
     )
-    context = {"grid": grid, "error": error, "today": today}
+    # The cells are written in Python: an administrator's month holds hundreds of
+    # classes and sessions, each a dozen template look-ups.
+    context = {"grid": grid, "error": error, "today": today, "body": html.month_body(grid)}
     return render(request, "calendar/month.html", context, status=400 if error else 200)
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from core.text import fold
 from courses.models import Course, CourseStatus, HalfDay, Session, SessionKind
+from courses.naming import affiliation
 from courses.selectors import course_sessions
 from orgs.models import OrganizationKind
 from people.models import Lecturer
@@ -68,9 +69,7 @@ def lecturer_affiliation(lecturer: Lecturer, on: datetime.date | None = None) ->
     if person.organization is not None:
         org = person.organization
         organization = org.name_on(on) if on is not None else org.name
-    if organization and fold(organization) in fold(person.position):
-        organization = ""
-    return ", ".join(part for part in (person.position, organization) if part)
+    return affiliation(person.position, organization)
 
 
 # "Ban Dân vận Huyện ủy Bù Đăng": the committee's board, then the Party committee

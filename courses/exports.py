@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -22,7 +22,7 @@ from core.roles import COURSE_READERS
 from core.scope import get_for_user, require_role
 from courses import documents, ical, selectors, xlsx
 from courses.forms import CourseFilterForm
-from courses.models import Course
+from courses.models import Course, Session, SessionLecturer
 from people.models import Lecturer
 
 # new_token() output: 32 random bytes, URL-safe base64 without padding.
@@ -78,26 +78,32 @@ def _check_token(token: str) -> None:
         raise Http404(_("Không tìm thấy lịch."))
 
 
-def _calendar(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+def _calendar(request: HttpRequest, feed: ical.Feed, filename: str) -> HttpResponse:
+    """The feed, or 304 Not Modified when the client's copy has the same events."""
+    response = HttpResponse(feed.content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(False, filename) or ""
     # The URL is a credential: keep it out of shared caches and search engines.
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
-    return response
+    # The ETag hashes the events (not DTSTAMP): a polling calendar that has them
+    # already gets an empty 304 instead of the whole programme again.
+    response["ETag"] = feed.etag
+    conditional = get_conditional_response(request, etag=feed.etag, response=response)
+    return conditional if conditional is not None else response
 
 
 @login_not_required
 @require_GET
 def course_ics(request: HttpRequest, token: str) -> HttpResponse:
     _check_token(token)
-    course = Course.objects.filter(feed_token=token).first()
+    course = Course.objects.filter(feed_token=token).only("pk", "title").first()
     if course is None:
         raise Http404(_("Không tìm thấy lịch."))
-    sessions = selectors.course_sessions(course).order_by("starts_at", "pk")
+    sessions = selectors.feed_sessions(Session.objects.filter(course_id=course.pk))
     return _calendar(
-        ical.course_calendar(course, sessions, request.build_absolute_uri),
+        request,
+        ical.course_calendar(course.title, sessions, request.build_absolute_uri),
         f"lop-{course.pk}.ics",
     )
 
@@ -106,20 +112,21 @@ def course_ics(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def lecturer_ics(request: HttpRequest, token: str) -> HttpResponse:
     _check_token(token)
-    lecturer = Lecturer.objects.select_related("person").filter(feed_token=token).first()
+    lecturer = (
+        Lecturer.objects.select_related("person")
+        .only("pk", "academic_title", "person__full_name")
+        .filter(feed_token=token)
+        .first()
+    )
     if lecturer is None:
         raise Http404(_("Không tìm thấy lịch."))
-    sessions = (
-        selectors.lecturer_sessions(lecturer)
-        .prefetch_related(
-            Prefetch(
-                "lecturers",
-                queryset=Lecturer.objects.select_related("person", "person__organization"),
-            )
+    sessions = selectors.feed_sessions(
+        Session.objects.filter(
+            pk__in=SessionLecturer.objects.filter(lecturer=lecturer).values("session_id")
         )
-        .order_by("starts_at", "pk")
     )
     return _calendar(
-        ical.lecturer_calendar(lecturer, sessions, request.build_absolute_uri),
+        request,
+        ical.lecturer_calendar(lecturer.display_name, sessions, request.build_absolute_uri),
         f"lich-giang-{lecturer.pk}.ics",
     )

@@ -6,16 +6,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import add_failure, parse_id
 from core.pagination import paginate
-from core.roles import COMMITTEE, COURSE_READERS, MANAGERS
-from core.scope import CHANGE, VIEW, get_for_user, has_role, may_change, require_role, restrict
-from courses import selectors, services
+from core.roles import COMMITTEE, COURSE_READERS, MANAGERS, Role
+from core.scope import CHANGE, VIEW, get_for_user, has_role, require_role, restrict
+from courses import html, selectors, services
 from courses.forms import (
     CloneForm,
     CourseFilterForm,
@@ -28,6 +30,31 @@ from courses.models import Course, CourseGuest, CourseStatus, Session
 from geo.models import AdminUnit, Level
 from orgs.models import Organization, OrganizationKind
 
+# Roles for which `may_change` asks the database (see core.scope.may_change).
+COURSE_CHANGE_ROLES = Course.scope_change_roles | set(getattr(Course, "scope_own_change", {}))
+
+# What the class table shows (courses.html.course_rows), and no more: the page
+# builds fifty classes with their owner and venue unit on every request.
+LIST_FIELDS = (
+    "title",
+    "kind",
+    "start_date",
+    "end_date",
+    "venue",
+    "trainee_count",
+    "capacity",
+    "status",
+    "owner__name",
+    "venue_unit__name",
+    "venue_unit__edition",
+    "venue_unit__level",
+)
+
+
+def _list_rows(courses: QuerySet[Course]) -> QuerySet[Course]:
+    # The plan is not shown: no join for it.
+    return courses.select_related(None).select_related("owner", "venue_unit").only(*LIST_FIELDS)
+
 
 def _course(request: HttpRequest, course_pk: int, action: str = VIEW) -> Course:
     return get_for_user(
@@ -38,6 +65,24 @@ def _course(request: HttpRequest, course_pk: int, action: str = VIEW) -> Course:
     )
 
 
+def _course_and_may_change(request: HttpRequest, course_pk: int) -> tuple[Course, bool]:
+    """The class (404 outside the scope) and `may_change` for it, in one query.
+
+    The change check is the scope gate's own (`restrict(..., CHANGE)`), asked as
+    an EXISTS column of the same statement instead of a second round trip.
+    """
+    user = request.user
+    queryset = Course.objects.select_related(
+        "owner", "owner__territory", "plan", "venue_unit", "cluster"
+    )
+    if has_role(user, {Role.ADMIN}) or not has_role(user, COURSE_CHANGE_ROLES):
+        course = get_for_user(queryset, user, course_pk)
+        return course, has_role(user, {Role.ADMIN})
+    changeable = restrict(Course.objects.all(), user, CHANGE).filter(pk=OuterRef("pk"))
+    course = get_for_user(queryset.annotate(may_change=Exists(changeable)), user, course_pk)
+    return course, bool(course.may_change)  # type: ignore[attr-defined]
+
+
 @require_GET
 def course_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user, COURSE_READERS)
@@ -45,7 +90,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
     courses = selectors.course_list(user=request.user, filters=form.to_filters())
     context = {
         "form": form,
-        "page": paginate(request, courses, per_page=50),
+        "page": paginate(request, _list_rows(courses), per_page=50),
         "can_create": has_role(request.user, COMMITTEE),
         "export_query": request.GET.urlencode(),
     }
@@ -54,16 +99,19 @@ def course_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def course_detail(request: HttpRequest, course_pk: int) -> HttpResponse:
-    course = _course(request, course_pk)
-    can_change = may_change(request.user, course)
-    sessions = list(selectors.course_sessions(course))
+    course, can_change = _course_and_may_change(request, course_pk)
+    sessions = selectors.course_programme(course)
+    links = selectors.course_links(course)
     context = {
         "course": course,
         "sessions": sessions,
+        "programme_rows": html.programme_rows(
+            sessions, can_change=can_change, csrf_token=get_token(request)
+        ),
         "guests": selectors.course_guests(course),
-        "co_organizers": course.co_organizers.all(),
-        "audience": course.audience.all(),
-        "catchment": course.catchment_units.all(),
+        "co_organizers": links.co_organizers,
+        "audience": links.audience,
+        "catchment": links.catchment,
         "history": course.status_changes.select_related("changed_by"),
         "cluster_siblings": restrict(
             Course.objects.filter(cluster_id=course.cluster_id).exclude(pk=course.pk), request.user

@@ -333,6 +333,23 @@ def test_feed_query_counts_are_constant(
     assert len(_calendar(response).walk("VEVENT")) == hung.sessions.count() > 10
 
 
+def test_feed_etag_answers_not_modified_until_the_programme_changes(programme: Course) -> None:
+    client = Client()
+    url = reverse("feeds:course_ics", args=[programme.feed_token])
+    first = client.get(url)
+    etag = first["ETag"]
+    assert etag.startswith('"')
+    # DTSTAMP moves with every request; the ETag only with the events.
+    again = client.get(url, headers={"if-none-match": etag})
+    assert again.status_code == 304 and again.content == b""
+    session = programme.sessions.order_by("starts_at", "pk").first()
+    assert session is not None
+    Session.objects.filter(pk=session.pk).update(room="Phòng 9")
+    changed = client.get(url, headers={"if-none-match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert str(_calendar(changed).walk("VEVENT")[0]["LOCATION"]).endswith("Phòng 9")
+
+
 # --- class list XLSX -----------------------------------------------------------------
 
 HEADERS = [

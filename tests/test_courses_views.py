@@ -349,3 +349,56 @@ def test_feed_addresses_can_be_changed_when_leaked(
     client_for(account).post(reverse("courses:lecturer_feed_reset", args=[lecturer.pk]))
     lecturer.refresh_from_db()
     assert lecturer.feed_token != old
+
+
+def test_rows_written_in_python_escape_user_text(member: Any, owner_org: Any) -> None:
+    """The class table, the programme and the month cells are built in courses/html.py."""
+    evil = '<script>alert("x")</script>'
+    course = make_course(owner_org, title=f"Lớp {evil}", venue=f"Hội trường {evil}")
+    lecturer = make_lecturer(owner_org, name=f"Nguyễn {evil}")
+    services.session_create(
+        actor=None,
+        course=course,
+        date=course.start_date,
+        half_day="morning",
+        kind="discussion",
+        title=f"Thảo luận {evil}",
+        room=f"Phòng {evil}",
+        lecturers=[lecturer],
+    )
+    client = client_for(member)
+    month = course.start_date.strftime("%Y-%m")
+    for url in (
+        reverse("courses:course_list"),
+        reverse("courses:course_detail", args=[course.pk]),
+        f"{reverse('calendar:month')}?month={month}",
+    ):
+        body = client.get(url).content.decode()
+        assert "<script>" not in body, url
+        assert "&lt;script&gt;" in body, url
+    body = client.get(reverse("courses:course_detail", args=[course.pk])).content.decode()
+    assert "Thảo luận &lt;script&gt;" in body and "Phòng &lt;script&gt;" in body
+    assert "Nguyễn &lt;script&gt;" in body
+
+
+def test_course_links_keep_each_lists_order_and_names(
+    member: Any, owner_org: Any, outsider_org: Any, province_org: Any, bu_dang: Any, dong_nai: Any
+) -> None:
+    """The class page reads co-organisers, audience and catchment in one UNION query."""
+    from courses.selectors import course_links
+    from people.models import TraineeCategory
+
+    course = make_course(owner_org)
+    course.co_organizers.set([province_org, outsider_org])
+    course.audience.set(TraineeCategory.objects.all()[:3])
+    course.catchment_units.set([bu_dang, bu_dang.parent, dong_nai])
+    links = course_links(course)
+    assert links.co_organizers == [str(o) for o in course.co_organizers.all()]
+    assert links.audience == [str(c) for c in course.audience.all()]
+    assert len(links.audience) == 3
+    assert links.catchment == [str(u) for u in course.catchment_units.all()]
+    assert any("(cũ)" in name for name in links.catchment)
+    body = client_for(member).get(reverse("courses:course_detail", args=[course.pk]))
+    assert ", ".join(links.audience) in body.content.decode()
+    empty = course_links(make_course(owner_org, title="Lớp trống"))
+    assert (empty.co_organizers, empty.audience, empty.catchment) == ([], [], [])

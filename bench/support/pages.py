@@ -18,14 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Prefetch
 from django.test import Client
 
 from accounts.models import User
 from bench.support.data import Built
 from core.scope import get_for_user
 from courses import calendar, selectors
-from courses.models import Course
+from courses.models import Course, Session, SessionLecturer
 from geo.models import AdminUnit, MapEdition
 from people.models import Lecturer
 
@@ -207,7 +206,12 @@ def _class_page(name: str, user: User, course: Course) -> Target:
 
     def orm() -> object:
         found = get_for_user(related, user, course.pk)
-        return found, list(selectors.course_sessions(found)), list(selectors.course_guests(found))
+        return (
+            found,
+            selectors.course_programme(found),
+            selectors.course_links(found),
+            list(selectors.course_guests(found)),
+        )
 
     def raw() -> list[Rows]:
         return [
@@ -239,8 +243,8 @@ def _month(name: str, user: User, first: datetime.date) -> Target:
 
     def orm() -> object:
         return (
-            list(selectors.courses_between(user=user, start=start, end=end)),
-            list(selectors.sessions_between(user=user, start=since, end=until)),
+            selectors.month_courses(user=user, start=start, end=end),
+            selectors.month_sessions(user=user, start=since, end=until),
         )
 
     def verify(content: bytes, rows: list[Rows]) -> str:
@@ -266,15 +270,12 @@ def _feed_verify(content: bytes, rows: list[Rows]) -> str:
 def _lecturer_feed(name: str, lecturer: Lecturer) -> Target:
     """Every session the lecturer teaches, with the class and all its lecturers."""
     token = lecturer.feed_token
-    with_people = Lecturer.objects.select_related("person", "person__organization")
 
     def orm() -> object:
         found = Lecturer.objects.select_related("person").filter(feed_token=token).first()
         assert found is not None
-        sessions = selectors.lecturer_sessions(found).prefetch_related(
-            Prefetch("lecturers", queryset=with_people)
-        )
-        return list(sessions.order_by("starts_at", "pk"))
+        taught = SessionLecturer.objects.filter(lecturer=found).values("session_id")
+        return selectors.feed_sessions(Session.objects.filter(pk__in=taught))
 
     def raw() -> list[Rows]:
         found = _fetch(FEED_LECTURER_SQL, (token,))
@@ -290,7 +291,7 @@ def _course_feed(name: str, course: Course) -> Target:
     def orm() -> object:
         found = Course.objects.filter(feed_token=token).first()
         assert found is not None
-        return list(selectors.course_sessions(found).order_by("starts_at", "pk"))
+        return selectors.feed_sessions(Session.objects.filter(course_id=found.pk))
 
     def raw() -> list[Rows]:
         found = _fetch(FEED_COURSE_SQL, (token,))

@@ -33,4 +33,6 @@ def class_tools(context: dict[str, Any], course: Course) -> list[tuple[str, str]
     if committee or has_role(user, MANAGERS):
         links.append((_("Kết quả học tập"), reverse("assessment:results", args=[course.pk])))
         links.append((_("Giấy chứng nhận"), reverse("certificates:register", args=[course.pk])))
+    if committee or Role.EDITOR in roles:
+        links.append((_("Viết tin"), reverse("news:draft", args=[course.pk])))
     return links
