@@ -6,6 +6,8 @@ MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist, one per core by default; 0 = all in this process).
+TEST_WORKERS ?= auto
 
 .PHONY: run test install setup lint typecheck check messages bench clean
 
@@ -33,7 +35,7 @@ run: setup
 
 test: $(STAMP)
 	$(MANAGE) compile_translations
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

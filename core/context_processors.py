@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -107,6 +108,22 @@ MENU = [
         group=CATALOGUES,
     ),
     MenuItem(
+        _("Lớp của tôi"), "trainee:home", frozenset({Role.TRAINEE}),
+        _("Lịch học, tài liệu, điểm danh, bài thu hoạch, phiếu đánh giá, giấy chứng nhận."),
+        ("trainee:home",),
+    ),
+    MenuItem(
+        _("Thống kê"), "stats:dashboard", COMMITTEE,
+        _("Số lớp, số học viên theo địa bàn, đối tượng, năm; giờ giảng; "
+          "báo cáo kết quả (Word, PDF)."),
+        ("stats:",),
+    ),
+    MenuItem(
+        _("Tin bài"), "news:staff_list", COMMITTEE | {Role.EDITOR},
+        _("Viết tin từ dữ liệu lớp, sửa, duyệt, đăng; ý kiến bạn đọc chờ duyệt."),
+        ("news:staff_list", "news:draft", "news:edit", "news:preview", "news:moderation"),
+    ),
+    MenuItem(
         _("Tài khoản"), "accounts:user_list", MANAGERS,
         _("Tài khoản và vai trò của cán bộ trong phạm vi quản lý."), ("accounts:user",),
     ),
@@ -118,11 +135,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"menu": []}
     current = request.resolver_match.view_name if request.resolver_match else ""
+    urls = _menu_urls()
     menu = [
         {
             "label": item.label,
             "short": item.short or item.label,
-            "url": reverse(item.url_name),
+            "url": urls[item.url_name],
             "active": any(current.startswith(section) for section in item.sections),
             "description": item.description,
             "group": item.group,
@@ -131,6 +149,19 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if item.roles is None or has_role(user, item.roles)
     ]
     return {"menu": menu, "menu_bar": _bar(menu)}
+
+
+# The menu's URLs, reversed once per URL configuration and script prefix (every
+# page renders the menu; reversing it cost more than some pages' queries).
+_URLS: dict[tuple[str, str, str], dict[str, str]] = {}
+
+
+def _menu_urls() -> dict[str, str]:
+    key = (get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF), str(len(MENU)))
+    urls = _URLS.get(key)
+    if urls is None:
+        urls = _URLS[key] = {item.url_name: reverse(item.url_name) for item in MENU}
+    return urls
 
 
 def _bar(menu: list[dict[str, Any]]) -> list[dict[str, Any]]:

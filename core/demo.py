@@ -18,11 +18,13 @@ from accounts.services import user_create
 from core.demo_courses import demo_courses_load
 from core.demo_people import demo_people_load
 from core.roles import Role
+from courses.models import Course
 from geo.loader import geography_load
 from geo.models import LEGACY_END_DATE, REFORM_DATE, AdminUnit, Level, MapEdition
+from news import services as news
 from orgs.models import Organization, OrganizationKind
 from orgs.services import organization_create, organization_rename
-from people.models import Lecturer
+from people.models import Lecturer, Person
 
 K = OrganizationKind
 
@@ -247,7 +249,48 @@ def demo_load(*, force: bool = False) -> list[DemoAccount]:
         if account.role == Role.LECTURER:
             # The central lecturer's account: sees and subscribes to their own sessions.
             Lecturer.objects.filter(person__full_name="Nguyễn Văn Hùng").update(user=user)
+        if account.role == Role.TRAINEE:
+            # The trainee's account: the first of scenario 5's trainees (own class page).
+            person = (
+                Person.objects.filter(
+                    enrollments__course__owner__name="Ban Dân vận Huyện ủy Bù Đăng",
+                    enrollments__course__start_date=datetime.date(2022, 5, 25),
+                )
+                .order_by("pk")
+                .first()
+            )
+            if person is not None:
+                person.user = user
+                person.save(update_fields=["user"])
+                user.full_name = person.full_name
+                user.save(update_fields=["full_name"])
         if account.role == Role.ADMIN:
             user.is_superuser = user.is_staff = True
             user.save(update_fields=["is_superuser", "is_staff"])
+    demo_news_load()
     return DEMO_ACCOUNTS
+
+
+# The five scenario classes (owner, first day) and what the demo does with each
+# one's article: "/tin-tuc/" shows three published ones on a fresh `make run`.
+DEMO_NEWS = [
+    ("Ban Dân vận Huyện ủy Bù Đăng", datetime.date(2022, 5, 25), "published"),
+    ("Ban Dân vận Tỉnh ủy Quảng Bình", datetime.date(2020, 9, 17), "published"),
+    ("Ban Dân vận Tỉnh ủy Hà Giang", datetime.date(2024, 8, 20), "published"),
+    ("Ban Dân vận Thành ủy Buôn Ma Thuột", datetime.date(2023, 4, 12), "review"),
+    ("Ban Dân vận Tỉnh ủy Bình Phước", datetime.date(2017, 6, 5), "draft"),
+]
+
+
+def demo_news_load() -> int:
+    """Drafts written from the scenario classes by the news services; some published."""
+    published = 0
+    for owner, start, status in DEMO_NEWS:
+        course = Course.objects.filter(owner__name=owner, start_date=start).order_by("pk").first()
+        if course is None:
+            continue
+        article = news.article_draft_from_course(actor=None, course=course)
+        for step in {"draft": [], "review": ["review"]}.get(status, ["review", "published"]):
+            article = news.article_transition(actor=None, article=article, to_status=step)
+        published += status == "published"
+    return published

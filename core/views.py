@@ -13,6 +13,10 @@ from core.scope import roles_of
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     roles = sorted(roles_of(request.user))
+    if roles == [Role.TRAINEE]:  # a trainee's home is their own page
+        from trainee.views import home as trainee_home  # the app sits above core
+
+        return trainee_home(request)
     context = {"role_labels": [Role(r).label for r in roles if r in Role.values]}
     return render(request, "core/home.html", context)
 

@@ -322,10 +322,22 @@ def job_write(job: ImportJob) -> ImportJob:
 
     Only a job that `job_confirm` claimed (status "writing") is written.
     """
+    with transaction.atomic():
+        # The row lock makes a second delivery of the same task (two workers, a retry)
+        # skip the job instead of writing the file twice; it sees "done" afterwards.
+        claimed = list(
+            ImportJob.objects.select_for_update(skip_locked=True)
+            .filter(pk=job.pk, status=ImportStatus.WRITING)
+            .values_list("pk", flat=True)
+        )
+        if not claimed:
+            job.refresh_from_db()
+            return job
+        return _job_write_claimed(job)
+
+
+def _job_write_claimed(job: ImportJob) -> ImportJob:
     writing = (ImportStatus.WRITING,)
-    if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.WRITING).exists():
-        job.refresh_from_db()
-        return job
     gone = _creator_gone(job)
     if gone:
         return _fail_gone(job, writing, gone)

@@ -56,6 +56,32 @@ def _save(plan: TrainingPlan, targets: Sequence[tuple[TraineeCategory | None, in
     PlanTarget.objects.bulk_create(rows)
 
 
+def _save_with_attachment(
+    plan: TrainingPlan,
+    targets: Sequence[tuple[TraineeCategory | None, int]],
+    attachment: UploadedFile | None,
+) -> None:
+    """Save the plan; a stored upload never outlives a failed save, a replaced one is
+    removed once the new one is committed."""
+    old_name = plan.attachment.name or ""
+    if attachment is None:
+        _save(plan, targets)
+        return
+    check_document(attachment, field="attachment")
+    plan.attachment = attachment
+    storage = plan.attachment.storage
+    try:
+        _save(plan, targets)
+    except BaseException:
+        new_name = plan.attachment.name or ""
+        if plan.attachment._committed and new_name and new_name != old_name:
+            storage.delete(new_name)
+        plan.attachment.name = old_name
+        raise
+    if old_name and old_name != plan.attachment.name:
+        transaction.on_commit(lambda: storage.delete(old_name))
+
+
 def plan_create(
     *,
     actor: Any,
@@ -83,10 +109,7 @@ def plan_create(
         budget=budget,
         notes=notes,
     )
-    if attachment is not None:
-        check_document(attachment, field="attachment")
-        plan.attachment = attachment
-    _save(plan, targets)
+    _save_with_attachment(plan, targets, attachment)
     return plan
 
 
@@ -104,8 +127,5 @@ def plan_update(
         require_owner_in_scope(actor, issuer)
     for name, value in fields.items():
         setattr(plan, name, value)
-    if attachment is not None:
-        check_document(attachment, field="attachment")
-        plan.attachment = attachment
-    _save(plan, targets)
+    _save_with_attachment(plan, targets, attachment)
     return plan

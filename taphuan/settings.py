@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "tinymce",
     "core",
     "geo",
     "orgs",
@@ -56,6 +57,9 @@ INSTALLED_APPS = [
     "assessment",
     "certificates",
     "feedback",
+    "trainee",
+    "stats",
+    "news",
 ]
 
 MIDDLEWARE = [

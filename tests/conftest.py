@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
@@ -41,6 +42,41 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _vietnamese_first() -> Any:
+    """Every test starts in Vietnamese, whatever language an earlier test (or a
+    request it made in this thread) left active."""
+    from django.utils import translation
+
+    translation.activate("vi")
+    yield
+    translation.activate("vi")
+
+
+_DB_FIXTURES = frozenset({"db", "transactional_db", "live_server", "django_db_reset_sequences"})
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_present(request: pytest.FixtureRequest) -> None:
+    """A transactional (browser) test flushes every table, data migrations' rows
+    included; whatever test runs next in that process finds the geography and the
+    trainee categories back, whatever the order (pytest-xdist reorders files)."""
+    if request.node.get_closest_marker("django_db") is None and not (
+        _DB_FIXTURES & set(request.fixturenames)
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from news.models import Category
+    from people.models import TraineeCategory
+
+    if not (
+        TraineeCategory.objects.exists()
+        and AdminUnit.objects.exists()
+        and Category.objects.exists()
+    ):
+        ensure_reference_data()
+
+
 def ensure_reference_data() -> None:
     """Transactional (browser) tests flush every table: put the reference data back."""
     from people.models import TraineeCategory
@@ -49,6 +85,13 @@ def ensure_reference_data() -> None:
     if not AdminUnit.objects.exists():
         geography_load()
     seed_trainee_categories(TraineeCategory)
+    from django.apps import apps
+
+    from news.models import Category
+
+    if not Category.objects.exists():
+        seed_news = importlib.import_module("news.migrations.0002_seed_categories")
+        seed_news.seed(apps, None)
 
 
 def legacy_unit(level: str, folded: str, parent: AdminUnit | None = None) -> AdminUnit:

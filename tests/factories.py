@@ -39,3 +39,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             UserRole.objects.bulk_create([UserRole(user=self, role=r) for r in extracted])
         self.save()
+
+
+def trainee_account(person: Any, username: str) -> User:
+    """A trainee account (role trainee) linked to `person` through Person.user."""
+    from core.roles import Role
+
+    user: User = UserFactory(username=username, organization=person.owner, roles=[Role.TRAINEE])
+    person.user = user
+    person.save(update_fields=["user"])
+    return user

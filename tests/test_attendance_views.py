@@ -101,6 +101,8 @@ def test_session_table_mark_all_and_htmx_row(
     assert response.status_code == 200
     assert response.content.decode().lstrip().startswith(f'<tr id="row-{trainees[1].pk}"')
     assert '<td class="text-end">2</td>' in response.content.decode()
+    saved = response.content.decode().split(f'data-testid="saved-{trainees[1].pk}">')[1]
+    assert saved.split("</td>")[0].strip(), "the row says when it was saved"
     assert Attendance.objects.get(session=session, enrollment=trainees[1]).mark == Mark.LATE
 
 

@@ -117,3 +117,53 @@ def test_outsider_cannot_see_plan(outsider: Any, member: Any, owner_org: Any) ->
     assert (
         plan.title not in client_for(outsider).get(reverse("planning:plan_list")).content.decode()
     )
+
+
+def _stored_files(settings: Any) -> list[str]:
+    from pathlib import Path
+
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_failed_plan_save_leaves_no_file_and_replaced_file_is_removed(
+    member: Any, owner_org: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from planning import services as plan_services
+
+    client = client_for(member)
+    client.post(reverse("planning:plan_create"), _plan_post(owner_org))
+    client.post(
+        reverse("planning:plan_create"),
+        _plan_post(owner_org, number="69", title="Kế hoạch khác"),
+    )
+    first, second = TrainingPlan.objects.order_by("number")
+    pdf = b"%PDF-1.7\n%...\n"
+    # Taking the other plan's number fails after the file would have been stored.
+    with pytest.raises(Exception, match="đã có kế hoạch"):
+        plan_services.plan_update(
+            actor=member,
+            plan=second,
+            targets=[],
+            attachment=SimpleUploadedFile("moi.pdf", pdf, "application/pdf"),
+            number="68",
+        )
+    assert _stored_files(settings) == []
+    second.refresh_from_db()
+    assert not second.attachment
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_services.plan_update(
+            actor=member,
+            plan=first,
+            targets=[],
+            attachment=SimpleUploadedFile("a.pdf", pdf, "application/pdf"),
+        )
+    assert _stored_files(settings) == ["a.pdf"]
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_services.plan_update(
+            actor=member,
+            plan=first,
+            targets=[],
+            attachment=SimpleUploadedFile("b.pdf", pdf, "application/pdf"),
+        )
+    assert _stored_files(settings) == ["b.pdf"]

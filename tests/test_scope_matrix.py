@@ -35,6 +35,8 @@ from feedback.models import SurveyRating, SurveyResponse
 from geo.models import AdminUnit
 from ingest import services as ingest_services
 from ingest.models import ImportJob
+from news import services as news_services
+from news.models import Article, ArticleImage, Category, Comment
 from nominations import services as nomination_services
 from nominations.models import Enrollment, Nomination, NominationEvent, Quota
 from orgs.models import Organization, OrganizationName
@@ -51,11 +53,24 @@ from planning.models import TrainingPlan
 from planning.services import plan_create
 from tests.course_helpers import make_course, make_lecturer, make_topic
 from tests.factories import OrganizationFactory, UserFactory
+from tests.test_assessment_fixtures import PDF
+from trainee import services as trainee_services
+from trainee.models import PersonalLink
+from trainee.selectors import link_token
 
 pytestmark = pytest.mark.django_db
 
 # URL names anyone may open without logging in, and why.
 PUBLIC = {
+    "news:index": "published news: anyone reads it",
+    "news:category": "published news of one category",
+    "news:article": "a published article (drafts answer 404)",
+    "news:article_print": "print view of a published article",
+    "news:rate": "readers rate a published article",
+    "news:comment": "readers send feedback, held for moderation",
+    "news:image": "photos of published articles (others 404 unless in scope)",
+    "news:rss": "feed of published news",
+    "news:atom": "feed of published news",
     "accounts:login": "the sign-in page",
     "core:healthz": "load-balancer health check, no data",
     "set_language": "language switch, no data",
@@ -64,6 +79,10 @@ PUBLIC = {
     "certificates:verify_lookup": "anyone checks a certificate by its code",
     "certificates:verify": "anyone checks a certificate: name, class, issuer, status; nothing else",
     "feedback:answer": "a trainee answers the survey without an account (signed token)",
+    "trainee:link_home": "a trainee's own page by personal link (signed, revocable token)",
+    "trainee:link_submit": "the trainee hands in their paper by personal link",
+    "trainee:link_material": "materials of the trainee's own class, by personal link",
+    "trainee:link_certificate": "the trainee's own certificate, by personal link",
 }
 
 # Geography is public reference data: any signed-in user may read it, whatever
@@ -128,6 +147,12 @@ FOREIGN_OBJECTS: dict[str, Callable[[World], Any]] = {
     "quota_pk": lambda w: w.quota.pk,
     "nomination_pk": lambda w: w.nomination.pk,
     "enrollment_pk": lambda w: w.enrollment.pk,
+    # News of the foreign class: a published article with a photo and a pending comment.
+    "article_pk": lambda w: _news_article(w).pk,
+    "image_pk": lambda w: ArticleImage.objects.get(article=_news_article(w)).pk,
+    "comment_pk": lambda w: Comment.objects.get(article=_news_article(w)).pk,
+    "slug": lambda w: _news_article(w).slug,
+    "category_slug": lambda w: _news_article(w).category.slug,
     "job_pk": lambda w: w.job.pk,
     # Reference data: one list for everybody, changed by administrators only.
     "category_pk": lambda w: TraineeCategory.objects.get(code="bi-thu-chi-bo").pk,
@@ -137,7 +162,17 @@ FOREIGN_OBJECTS: dict[str, Callable[[World], Any]] = {
     "batch_pk": lambda w: w.batch.pk,
     "certificate_pk": lambda w: w.certificate.pk,
     "code": lambda w: w.certificate.code,
+    # A live personal link of the foreign trainee: only anonymous pages (PUBLIC) take it.
+    "link": lambda w: _trainee_link(w),
 }
+
+
+def _trainee_link(world: World) -> str:
+    person = world.enrollment.person
+    link = PersonalLink.objects.filter(person=person, revoked_at__isnull=True).first()
+    if link is None:
+        link, _token = trainee_services.link_issue(actor=None, person=person)
+    return link_token(link)
 
 
 def _patterns(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -157,6 +192,27 @@ def _kwargs(pattern: URLPattern, world: World) -> dict[str, Any]:
     unknown = [n for n in names if n not in FOREIGN_OBJECTS]
     assert not unknown, f"URL argument(s) {unknown} unknown to the scope matrix: add them"
     return {name: FOREIGN_OBJECTS[name](world) for name in names}
+
+
+def _news_article(world: World) -> Article:
+    """The foreign class's article (made once): its title names the class."""
+    article = Article.objects.filter(course=world.course).first()
+    if article is not None:
+        return article
+    article = news_services.article_draft_from_course(actor=None, course=world.course)
+    news_services.image_add(
+        actor=None,
+        article=article,
+        upload=SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32),
+        caption="Ảnh lớp",
+        alt="Ảnh lớp",
+    )
+    for status in ("review", "published"):
+        article = news_services.article_transition(actor=None, article=article, to_status=status)
+    news_services.comment_submit(
+        article=article, name="Bạn đọc", email="a@example.vn", message="Ý kiến", sender="x"
+    )
+    return article
 
 
 def _snapshot() -> tuple[Any, ...]:
@@ -187,6 +243,10 @@ def _snapshot() -> tuple[Any, ...]:
         list(Enrollment.objects.order_by("pk").values_list()),
         list(NominationEvent.objects.order_by("pk").values_list()),
         list(ImportJob.objects.order_by("pk").values_list()),
+        list(Article.objects.order_by("pk").values_list()),
+        list(ArticleImage.objects.order_by("pk").values_list()),
+        list(Comment.objects.order_by("pk").values_list()),
+        list(Category.objects.order_by("pk").values_list()),  # news categories
         list(TraineeCategory.objects.order_by("pk").values_list()),
         list(Attendance.objects.order_by("pk").values_list()),
         list(Badge.objects.order_by("pk").values_list()),
@@ -198,6 +258,7 @@ def _snapshot() -> tuple[Any, ...]:
         list(Result.objects.order_by("pk").values_list()),
         list(SurveyResponse.objects.order_by("pk").values_list()),
         list(SurveyRating.objects.order_by("pk").values_list()),
+        list(PersonalLink.objects.order_by("pk").values_list()),
     )
 
 
@@ -370,7 +431,7 @@ def world(owner_org: Organization, outsider_org: Organization, bu_dang: AdminUni
         actor=None,
         enrollment=enrollment,
         text="Bài thu hoạch bí mật",
-        file=SimpleUploadedFile("bai.pdf", b"%PDF-1.4\n%%EOF\n"),
+        file=SimpleUploadedFile("bai.pdf", PDF),
     )
     badge = dict(attendance_services.badges_for(actor=None, course=course))[
         Enrollment.objects.get(pk=enrollment.pk)

@@ -14,6 +14,7 @@ from django.test import override_settings
 from accounts.models import User
 from core.demo import DEMO_ACCOUNTS
 from core.roles import Role
+from news.models import Article
 from orgs.models import Organization
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +81,10 @@ def test_demo_loads_once_with_every_role() -> None:
     assert bp.children.count() == 11  # scenario 1: 11 districts and towns
     central = Organization.objects.get(name="Ban Tuyên giáo và Dân vận Trung ương")
     assert central.names.get().name == "Ban Dân vận Trung ương"
+    trainee = User.objects.get(username="hocvien.budang")
+    assert trainee.person.enrollments.get().course.start_date.year == 2022  # scenario 5
+    assert trainee.full_name == trainee.person.full_name
+    assert Article.objects.filter(status="published").count() == 3  # /tin-tuc/ is not empty
 
 
 def test_english_catalogue_is_complete() -> None:
