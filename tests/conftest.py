@@ -13,9 +13,10 @@ from tests.factories import OrganizationFactory, UserFactory
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings() -> None:
+def django_db_modify_db_settings(django_db_modify_db_settings: None) -> None:
     """No persistent connections in tests: the live server's threads must not
-    keep the test database open when it is dropped."""
+    keep the test database open when it is dropped. Extends pytest-django's
+    fixture so each xdist worker still gets its own test database (_gw0, _gw1)."""
     from django.db import connections
 
     for connection in connections.all():
