@@ -12,6 +12,7 @@ import datetime
 import time
 from typing import Any
 
+from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.utils import DatabaseError
 from django.utils import timezone
@@ -125,7 +126,19 @@ def request_refresh() -> None:
 
     # No task table (yet): the next `refresh_stats` or stale read will ask again.
     with contextlib.suppress(DatabaseError, OperationalError):
-        refresh_aggregates.enqueue()
+        if not _refresh_waiting(refresh_aggregates.module_path):
+            refresh_aggregates.enqueue()
+
+
+def _refresh_waiting(task_path: str) -> bool:
+    """Is a refresh already queued and not started? (Then it will see this change:
+    a queued refresh reads the data when it starts. A running one may not.)"""
+    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
+        return False
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=task_path, status=TaskResultStatus.READY).exists()
 
 
 def _path_ids(path: str) -> list[int]:

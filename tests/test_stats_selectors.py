@@ -482,3 +482,22 @@ def test_committee_user_of_a_province_reads_the_aggregates(
     assert s.aggregate_node(user, f) == dong_nai.pk
     assert _figures(user, f) == _live(user, f, monkeypatch)
     assert s.summary(user, f).classes == 4
+
+
+def test_todays_province_user_reads_old_units_on_the_map_of_the_time(
+    world: World, bu_dang: AdminUnit, loc_ninh: AdminUnit, dong_nai: AdminUnit
+) -> None:
+    """A user of today's Đồng Nai: on the map of the time the 2017 classes of the old
+    Bình Phước count under their old districts; the new province's own class stays
+    in Đồng Nai's line (it has no commune-level owner)."""
+    manager = UserFactory(organization=world.dong_nai_org, roles=[Role.COMMITTEE_MANAGER])
+    period = {"start": D(2017, 1, 1), "end": D(2025, 12, 31)}
+    then = s.breakdown(manager, s.stats_filter_for(manager, map="then", **period), "unit")
+    assert {r.key: (r.classes, r.person_times) for r in then} == {
+        bu_dang.pk: (1, 3),  # Lớp A (Lớp F has a head count only)
+        loc_ninh.pk: (1, 2),  # Lớp B
+        None: (1, 2),  # Lớp C, owned by the province itself
+    }
+    assert next(r.label for r in then if r.key is None) == str(dong_nai)
+    today = s.breakdown(manager, s.stats_filter_for(manager, **period), "unit")
+    assert sum(r.person_times for r in today) == 7
