@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import COMMITTEE, Role
 
-DEFAULT_PATTERN = "{number}/GCN-BDV"
+# The year is part of the number: numbers restart every year, so "15/GCN-BDV" alone
+# would name two certificates of one issuer.
+DEFAULT_PATTERN = "{number}/{year}/GCN-BDV"
 
 
 class CertificateSeries(models.Model):
@@ -33,7 +35,7 @@ class CertificateSeries(models.Model):
         _("mẫu số hiệu"),
         max_length=60,
         default=DEFAULT_PATTERN,
-        help_text=_("{number} được thay bằng số thứ tự, ví dụ 15/GCN-BDV."),
+        help_text=_("{number} được thay bằng số thứ tự, {year} bằng năm, ví dụ 15/2022/GCN-BDV."),
     )
     next_number = models.PositiveIntegerField(_("số tiếp theo"), default=1)
 
@@ -60,7 +62,11 @@ class CertificateSeries(models.Model):
         return f"{self.issuer} {self.year}"
 
     def register_for(self, number: int) -> str:
-        return self.pattern.replace("{number}", str(number))
+        pattern = self.pattern
+        if "{year}" not in pattern:
+            # A pattern kept from before the year was required: it follows the number.
+            pattern = pattern.replace("{number}", "{number}/{year}")
+        return pattern.replace("{number}", str(number)).replace("{year}", str(self.year))
 
 
 class CertificateStatus(models.TextChoices):

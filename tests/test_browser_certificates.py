@@ -88,12 +88,12 @@ def test_issue_download_revoke_reissue_verify(page: Any, course: Any) -> None:  
     )  # fmt: skip
 
     # 5. Revoke number 1 with a reason, then reissue it: a new number, history kept.
-    row = page.get_by_test_id("cert-1/GCN-BDV")
+    row = page.get_by_test_id("cert-1/2022/GCN-BDV")
     row.get_by_label("Lý do").fill("Sai ngày sinh")
     row.get_by_role("button", name="Thu hồi").click()
-    page.get_by_text("Đã thu hồi giấy chứng nhận số 1/GCN-BDV.").wait_for()
-    assert "Đã thu hồi" in page.get_by_test_id("cert-1/GCN-BDV").inner_text()
-    page.get_by_test_id("reissue-1/GCN-BDV").click()
+    page.get_by_text("Đã thu hồi giấy chứng nhận số 1/2022/GCN-BDV.").wait_for()
+    assert "Đã thu hồi" in page.get_by_test_id("cert-1/2022/GCN-BDV").inner_text()
+    page.get_by_test_id("reissue-1/2022/GCN-BDV").click()
     # Reissued today: the first number of this year's series.
     old = Certificate.objects.get(number=1, series__year=2022)
     new = Certificate.objects.get(replaces=old)

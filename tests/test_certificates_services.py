@@ -44,12 +44,14 @@ def test_numbers_are_sequential_per_issuer_and_year(course: Any, owner: Any) -> 
         actor=owner, course=course, enrollments=[second, third], signature=SIGN
     )
     assert [a.number, b.number, c.number] == [1, 2, 3]
-    assert a.register == "1/GCN-BDV"
+    assert a.register == "1/2022/GCN-BDV"
     assert CertificateSeries.objects.get(issuer=course.owner, year=2022).next_number == 4
     other_year = services.Signature(datetime.date(2023, 1, 2), "A", "B")
     services.revoke(actor=owner, certificate=a, reason="Sai tên")
     d = services.reissue(actor=owner, certificate=a, reason="x", signature=other_year)
     assert d.number == 1 and d.series.year == 2023
+    # Numbers restart each year; the year in the number keeps them apart.
+    assert (a.register, d.register) == ("1/2022/GCN-BDV", "1/2023/GCN-BDV")
 
 
 def test_custom_pattern(course: Any, owner: Any) -> None:
@@ -57,7 +59,7 @@ def test_custom_pattern(course: Any, owner: Any) -> None:
         issuer=course.owner, year=2022, pattern="{number}/GCN-BDVHU", next_number=15
     )
     cert = services.issue(actor=owner, enrollment=trainees(course, 1)[0], signature=SIGN)
-    assert cert.register == "15/GCN-BDVHU"
+    assert cert.register == "15/2022/GCN-BDVHU"  # the year follows the number
 
 
 def test_not_completed_is_refused_and_nothing_written(course: Any, owner: Any) -> None:
