@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,9 +53,13 @@ def _dimension_label(by: str) -> str:
     return str(DIMENSIONS[by])
 
 
-def _filter(request: HttpRequest) -> tuple[StatsFilterForm, StatsFilter]:
+def _filter(request: HttpRequest, *, this_year: bool = True) -> tuple[StatsFilterForm, StatsFilter]:
     require_role(request.user, COMMITTEE)
-    form = StatsFilterForm(request.GET or None, user=request.user)
+    data = request.GET.copy()
+    if this_year and not any(data.get(key) for key in ("year", "start", "end")):
+        # No period chosen: this year, shown in the year box as well.
+        data["year"] = str(timezone.localdate().year)
+    form = StatsFilterForm(data, user=request.user)
     return form, form.to_filter()
 
 
@@ -267,7 +272,7 @@ def _roster(request: HttpRequest, roster_pk: int) -> Roster:
 
 def _roster_filter(request: HttpRequest, roster: Roster) -> tuple[StatsFilterForm, StatsFilter]:
     """The page's filter; without dates in the URL, the roster's own period."""
-    form, f = _filter(request)
+    form, f = _filter(request, this_year=False)
     if not any(request.GET.get(k) for k in ("year", "start", "end")):
         f = replace(f, start=roster.period_start, end=roster.period_end)
     return form, f

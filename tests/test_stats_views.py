@@ -4,6 +4,7 @@ URL, exports, roster drill-down and the results report."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -289,3 +290,12 @@ def test_report_page_keeps_the_filter(demo: None) -> None:
     assert response.status_code == 200
     assert 'name="year" value="2017"' in body
     assert "Ban Dân vận Tỉnh ủy Bình Phước" in body
+
+
+def test_no_period_means_this_year_shown_in_the_year_box(demo: None) -> None:
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    page = _client("quanly.dongnai").get(reverse("stats:dashboard")).content.decode()
+    assert re.search(rf'name="year"[^>]*value="{year}"', page)
+    assert f"năm {year}" in page
