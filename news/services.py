@@ -30,6 +30,7 @@ from core.scope import (
 )
 from core.text import fold, normalize_text
 from courses.models import Course
+from geo.models import Level
 from news.cleaning import check_image, check_plain_text, check_rich_text
 from news.drafting import class_facts, draft_from_facts
 from news.models import (
@@ -117,9 +118,23 @@ def _category_order(order: Any) -> int:
     return value
 
 
+def may_manage_categories(user: Any) -> bool:
+    """Categories are the sections of the one public site every committee publishes on:
+    administrators and the leaders and editors of a national organisation manage them,
+    not a district or province that would rename everyone's sections."""
+    if not has_role(user, PUBLISHERS):
+        return False
+    if has_role(user, {Role.ADMIN}):
+        return True
+    territory = user.territory()
+    return territory is not None and territory.level == Level.COUNTRY
+
+
 def _require_category_manager(actor: Any) -> None:
-    if actor is not None:
-        require_role(actor, PUBLISHERS)
+    if actor is not None and not may_manage_categories(actor):
+        raise PermissionDenied(
+            _("Chỉ quản trị viên và lãnh đạo, biên tập viên cấp Trung ương quản lý chuyên mục.")
+        )
 
 
 @transaction.atomic

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import add_failure, parse_id
+from core.http import client_address
 from core.pagination import paginate
-from core.scope import VIEW, get_for_user, has_role, may_change, require_role, restrict
+from core.scope import VIEW, get_for_user, may_change, require_role, restrict
 from courses.models import Course
 from news import selectors, services
 from news.cleaning import IMAGE_TYPES
@@ -32,10 +33,6 @@ from news.forms import (
 from news.models import NEWS_ROLES, Article, ArticleImage, ArticleStatus, Category, Comment
 
 PER_PAGE = 10
-
-
-def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def _user_agent(request: HttpRequest) -> str:
@@ -74,7 +71,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         "statuses": ArticleStatus.choices,
         "courses": courses,
         "pending": selectors.pending_comments(request.user).count(),
-        "may_manage_categories": has_role(request.user, services.PUBLISHERS),
+        "may_manage_categories": services.may_manage_categories(request.user),
     }
     return render(request, "news/staff_list.html", context)
 
@@ -114,8 +111,11 @@ def _category_failure(category: Category | None, exc: ValidationError) -> list[s
 
 @require_http_methods(["GET", "POST"])
 def categories(request: HttpRequest) -> HttpResponse:
-    """Chuyên mục: add, rename, reorder, retire and bring back (leaders and editors)."""
-    require_role(request.user, services.PUBLISHERS)
+    """Chuyên mục: add, rename, reorder, retire and bring back (national leaders, editors)."""
+    if not services.may_manage_categories(request.user):
+        raise PermissionDenied(
+            _("Chỉ quản trị viên và lãnh đạo, biên tập viên cấp Trung ương quản lý chuyên mục.")
+        )
     add_form = CategoryForm(prefix="new")
     errors: list[str] = []
     if request.method == "POST":
@@ -404,7 +404,7 @@ def _article_context(
 @require_GET
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     item = _public(slug)
-    visitor = services.visitor_key(_client_address(request), _user_agent(request))
+    visitor = services.visitor_key(client_address(request), _user_agent(request))
     if services.record_view(article=item, visitor=visitor, user_agent=_user_agent(request)):
         item.view_count += 1
     return render(request, "news/article.html", _article_context(request, item))
@@ -421,7 +421,7 @@ def article_print(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def rate(request: HttpRequest, slug: str) -> HttpResponse:
     item = _public(slug)
-    visitor = services.visitor_key(_client_address(request), _user_agent(request))
+    visitor = services.visitor_key(client_address(request), _user_agent(request))
     try:
         services.article_rate(article=item, visitor=visitor, score=request.POST.get("score"))
     except ValidationError as exc:
@@ -444,7 +444,7 @@ def comment(request: HttpRequest, slug: str) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
                 message=form.cleaned_data["message"],
-                sender=services.visitor_key(_client_address(request)),
+                sender=services.visitor_key(client_address(request)),
                 honeypot=form.cleaned_data["website"],
             )
         except ValidationError as exc:

@@ -13,10 +13,11 @@ from django.test import Client
 from django.urls import reverse
 
 from core.roles import Role
+from geo.models import AdminUnit, Level
 from news import services
 from news.models import Article, ArticleEvent, ArticleStatus, Category
 from tests.conftest import client_for
-from tests.factories import UserFactory
+from tests.factories import OrganizationFactory, UserFactory
 from tests.news_helpers import published_article
 
 pytestmark = pytest.mark.django_db
@@ -33,16 +34,35 @@ def editor(owner_org: Any) -> Any:
     return UserFactory(username="bientap", organization=owner_org, roles=[Role.EDITOR])
 
 
+@pytest.fixture
+def central_org(db: Any) -> Any:
+    country = AdminUnit.objects.get(level=Level.COUNTRY)
+    return OrganizationFactory(name="Ban Dân vận Trung ương", territory=country)
+
+
+@pytest.fixture
+def national(central_org: Any) -> Any:
+    """A manager of a national committee: the public site's sections are theirs to manage."""
+    return UserFactory(
+        username="trunguong", organization=central_org, roles=[Role.COMMITTEE_MANAGER]
+    )
+
+
+@pytest.fixture
+def national_editor(central_org: Any) -> Any:
+    return UserFactory(username="bientaptw", organization=central_org, roles=[Role.EDITOR])
+
+
 # --- Categories: services ------------------------------------------------------
 
 
-def test_category_create_folds_the_slug_and_refuses_duplicates(owner: Any) -> None:
-    created = services.category_create(actor=owner, name="  Gương  điển hình  ", order="5")
+def test_category_create_folds_the_slug_and_refuses_duplicates(national: Any) -> None:
+    created = services.category_create(actor=national, name="  Gương  điển hình  ", order="5")
     assert (created.name, created.slug, created.order) == ("Gương điển hình", "guong-dien-hinh", 5)
     before = _categories()
     for name in ["gương điển hình", "GUONG DIEN HINH", "Gương điển hình"]:
         with pytest.raises(ValidationError) as caught:
-            services.category_create(actor=owner, name=name)
+            services.category_create(actor=national, name=name)
         assert caught.value.message_dict["name"] == ["Đã có chuyên mục “Gương điển hình”."]
     assert _categories() == before
 
@@ -59,11 +79,11 @@ def test_category_create_folds_the_slug_and_refuses_duplicates(owner: Any) -> No
     ],
 )
 def test_category_bad_input_writes_nothing(
-    owner: Any, name: str, order: Any, field: str, message: str | None
+    national: Any, name: str, order: Any, field: str, message: str | None
 ) -> None:
     before = _categories()
     with pytest.raises(ValidationError) as caught:
-        services.category_create(actor=owner, name=name, order=order)
+        services.category_create(actor=national, name=name, order=order)
     errors = caught.value.message_dict[field]
     if message is not None:
         assert errors == [message]
@@ -72,9 +92,11 @@ def test_category_bad_input_writes_nothing(
     assert _categories() == before
 
 
-def test_category_rename_keeps_the_address_and_refuses_a_taken_name(owner: Any) -> None:
+def test_category_rename_keeps_the_address_and_refuses_a_taken_name(national: Any) -> None:
     category = Category.objects.get(slug="thong-bao")
-    services.category_update(actor=owner, category=category, name="Thông báo – Hướng dẫn", order=1)
+    services.category_update(
+        actor=national, category=category, name="Thông báo – Hướng dẫn", order=1
+    )
     category.refresh_from_db()
     assert (category.name, category.slug, category.order) == (
         "Thông báo – Hướng dẫn",
@@ -82,29 +104,31 @@ def test_category_rename_keeps_the_address_and_refuses_a_taken_name(owner: Any) 
         1,
     )
     with pytest.raises(ValidationError) as caught:
-        services.category_update(actor=owner, category=category, name="tin dan van", order=1)
+        services.category_update(actor=national, category=category, name="tin dan van", order=1)
     assert caught.value.message_dict["name"] == ["Đã có chuyên mục “Tin dân vận”."]
     category.refresh_from_db()
     assert category.name == "Thông báo – Hướng dẫn"
 
 
-def test_retiring_keeps_articles_but_not_the_last_active_category(owner: Any) -> None:
+def test_retiring_keeps_articles_but_not_the_last_active_category(
+    owner: Any, national: Any
+) -> None:
     article = published_article(owner.organization)
     category = article.category
-    services.category_set_active(actor=owner, category=category, active=False)
+    services.category_set_active(actor=national, category=category, active=False)
     article.refresh_from_db()
     assert article.category == category and article.is_public
     assert services.default_category() != category
     others = Category.objects.filter(is_active=True)
     *rest, last = list(others)
     for other in rest:
-        services.category_set_active(actor=owner, category=other, active=False)
+        services.category_set_active(actor=national, category=other, active=False)
     with pytest.raises(ValidationError) as caught:
-        services.category_set_active(actor=owner, category=last, active=False)
+        services.category_set_active(actor=national, category=last, active=False)
     assert "Phải còn ít nhất một chuyên mục đang dùng" in caught.value.message_dict["is_active"][0]
     last.refresh_from_db()
     assert last.is_active
-    services.category_set_active(actor=owner, category=category, active=True)
+    services.category_set_active(actor=national, category=category, active=True)
     assert Category.objects.get(pk=category.pk).is_active
 
 
@@ -115,10 +139,17 @@ def test_category_rules_are_in_the_database() -> None:
         Category.objects.create(name="Không có đường dẫn", slug="")
 
 
-def test_only_leaders_and_editors_manage_categories(member: Any, editor: Any) -> None:
-    with pytest.raises(PermissionDenied):
-        services.category_create(actor=member, name="Của cán bộ")
-    assert services.category_create(actor=editor, name="Của biên tập viên").slug == (
+def test_only_national_leaders_and_editors_manage_categories(
+    member: Any, owner: Any, editor: Any, national_editor: Any
+) -> None:
+    before = _categories()
+    # Staff without the role, and a district's own leader and editor: the sections are
+    # the whole site's, not one committee's.
+    for user in (member, owner, editor):
+        with pytest.raises(PermissionDenied, match="cấp Trung ương"):
+            services.category_create(actor=user, name="Của huyện")
+    assert _categories() == before
+    assert services.category_create(actor=national_editor, name="Của biên tập viên").slug == (
         "cua-bien-tap-vien"
     )
 
@@ -126,8 +157,8 @@ def test_only_leaders_and_editors_manage_categories(member: Any, editor: Any) ->
 # --- Categories: the page ------------------------------------------------------
 
 
-def test_category_page_adds_renames_reorders_and_retires(owner: Any) -> None:
-    client = client_for(owner)
+def test_category_page_adds_renames_reorders_and_retires(national: Any) -> None:
+    client = client_for(national)
     url = reverse("news:categories")
     page = client.get(url)
     assert page.status_code == 200
@@ -168,8 +199,8 @@ def test_category_page_adds_renames_reorders_and_retires(owner: Any) -> None:
     assert Category.objects.get(pk=added.pk).is_active
 
 
-def test_category_page_bad_input_names_the_row_and_writes_nothing(owner: Any) -> None:
-    client = client_for(owner)
+def test_category_page_bad_input_names_the_row_and_writes_nothing(national: Any) -> None:
+    client = client_for(national)
     url = reverse("news:categories")
     before = _categories()
     news = Category.objects.get(slug="tin-dan-van")
@@ -202,18 +233,26 @@ def test_category_page_bad_input_names_the_row_and_writes_nothing(owner: Any) ->
     assert _categories() == before
 
 
-def test_category_page_is_for_leaders_and_editors(member: Any, editor: Any) -> None:
+def test_category_page_is_for_national_leaders_and_editors(
+    member: Any, owner: Any, editor: Any, national_editor: Any
+) -> None:
     url = reverse("news:categories")
-    assert client_for(member).get(url).status_code == 403
+    news = Category.objects.get(slug="tin-dan-van")
     before = _categories()
-    assert (
-        client_for(member).post(url, {"action": "add", "new-name": "Lén thêm"}).status_code == 403
-    )
+    for user in (member, owner, editor):
+        client = client_for(user)
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"action": "add", "new-name": "Lén thêm"}).status_code == 403
+        assert client.post(url, {"action": "retire", "category": news.pk}).status_code == 403
+        assert (
+            'data-testid="manage-categories"'
+            not in client.get(reverse("news:staff_list")).content.decode()
+        )
     assert _categories() == before
-    assert client_for(editor).get(url).status_code == 200
+    client = client_for(national_editor)
+    assert client.get(url).status_code == 200
     assert (
-        'data-testid="manage-categories"'
-        not in client_for(member).get(reverse("news:staff_list")).content.decode()
+        'data-testid="manage-categories"' in client.get(reverse("news:staff_list")).content.decode()
     )
 
 
@@ -374,9 +413,9 @@ def test_draft_edits_are_in_the_history(member: Any) -> None:
     assert (last.actor, last.note) == (member, "Sửa: nội dung")
 
 
-def test_a_retired_category_stays_on_its_articles_when_edited(owner: Any) -> None:
+def test_a_retired_category_stays_on_its_articles_when_edited(owner: Any, national: Any) -> None:
     article = published_article(owner.organization)
-    services.category_set_active(actor=owner, category=article.category, active=False)
+    services.category_set_active(actor=national, category=article.category, active=False)
     client = client_for(owner)
     response = client.post(
         reverse("news:edit", args=[article.pk]), _form(article, lead="Đổi sa-pô")
