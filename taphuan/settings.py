@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from taphuan.env import env_bool, env_list, env_str
@@ -149,6 +150,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Reverse proxies in front of the site (nginx: 1). Behind them REMOTE_ADDR is the
+# proxy's, so the visitor's address (login throttling, the news view counter and
+# feedback flood limit) is read from X-Forwarded-For, counted from the right: an
+# entry further left is whatever the client sent and is never trusted.
+try:
+    PROXY_COUNT = int(env_str("PROXY_COUNT", default="0"))
+except ValueError as exc:
+    raise ImproperlyConfigured("Environment variable PROXY_COUNT must be a number.") from exc
+if PROXY_COUNT > 0:
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

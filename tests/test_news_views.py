@@ -225,3 +225,24 @@ def test_article_page_query_count(
     with django_assert_max_num_queries(12):
         response = public.get(article.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_behind_a_proxy_the_flood_limit_counts_the_visitor_not_the_proxy(
+    owner_org: Any, settings: Any
+) -> None:
+    """With PROXY_COUNT=1 every request comes from nginx's address; the visitor is the
+    address nginx appended to X-Forwarded-For, and what a client puts before it is
+    ignored (it cannot dodge the limit by forging the header)."""
+    settings.PROXY_COUNT = 1
+    article = published_article(owner_org)
+    url = reverse("news:comment", args=[article.slug])
+    data = {"name": "Lê Văn Đọc", "email": "doc@example.vn", "message": "Qua proxy"}
+    proxy = Client(REMOTE_ADDR="10.0.0.1")
+    for forged in range(services.MAX_COMMENTS_PER_HOUR):
+        sent = proxy.post(url, data, HTTP_X_FORWARDED_FOR=f"198.51.100.{forged}, 203.0.113.7")
+        assert sent.status_code == 302
+    flood = proxy.post(url, data, HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.7")
+    assert flood.status_code == 429
+    # Another visitor behind the same proxy is not blocked by the first one.
+    assert proxy.post(url, data, HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 302
+    assert Comment.objects.count() == services.MAX_COMMENTS_PER_HOUR + 1
