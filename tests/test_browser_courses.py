@@ -94,7 +94,7 @@ def test_scenario_1_set_up_in_the_browser(page: Any, committee_user: User) -> No
     page.get_by_label("Họ và tên").fill("Nguyễn Văn Hùng")
     page.get_by_label("Học hàm, học vị").select_option("TS")
     page.get_by_label("Chức vụ, nơi công tác").fill("Chánh Văn phòng Ban Dân vận Trung ương")
-    page.get_by_label("Chuyên đề giảng dạy").select_option(
+    page.get_by_label("Chuyên đề giảng dạy", exact=True).select_option(
         label="Công tác dân vận trong tình hình mới"
     )
     page.get_by_role("button", name="Lưu").click()
@@ -114,7 +114,13 @@ def test_scenario_1_set_up_in_the_browser(page: Any, committee_user: User) -> No
     )
     page.get_by_label("Từ giờ").fill("08:00")
     page.get_by_label("Đến giờ").fill("11:30")
-    page.get_by_label("Báo cáo viên").select_option(label="TS. Nguyễn Văn Hùng")
+    # The filter box above the long list: typed without accents, it leaves the match.
+    lecturers = page.get_by_label("Báo cáo viên", exact=True)
+    page.get_by_label("Lọc: Báo cáo viên").fill("nguyen van hung")
+    visible = lecturers.locator("option:not([hidden])")
+    assert visible.all_inner_texts() == ["TS. Nguyễn Văn Hùng"]
+    lecturers.select_option(label="TS. Nguyễn Văn Hùng")
+    page.get_by_text("Đã chọn: TS. Nguyễn Văn Hùng").wait_for()
     shot(page, "s1-04-session-form")
     page.get_by_role("button", name="Lưu", exact=True).click()
     programme = page.get_by_test_id("programme")
@@ -146,7 +152,7 @@ def test_scenario_1_set_up_in_the_browser(page: Any, committee_user: User) -> No
     )
     page.get_by_label("Từ giờ").fill("09:00")
     page.get_by_label("Đến giờ").fill("10:00")
-    page.get_by_label("Báo cáo viên").select_option(label="TS. Nguyễn Văn Hùng")
+    page.get_by_label("Báo cáo viên", exact=True).select_option(label="TS. Nguyễn Văn Hùng")
     page.get_by_role("button", name="Lưu", exact=True).click()
     assert page.get_by_text("TS. Nguyễn Văn Hùng đã giảng buổi").is_visible()
     shot(page, "s1-06-lecturer-clash")
