@@ -21,7 +21,7 @@ from courses.models import (
     Topic,
 )
 from courses.selectors import CourseFilters
-from geo.models import AdminUnit, Level
+from geo.models import AdminUnit, Level, MapEdition
 from orgs.models import Organization, OrganizationKind
 from people.models import AcademicTitle, Lecturer, TraineeCategory
 from planning.models import TrainingPlan
@@ -126,9 +126,7 @@ class CourseFilterForm(forms.Form):
         return options([("", str(field.empty_label)), *queryset], self._raw("owner"))
 
     def unit_options_html(self) -> SafeString:
-        return options(
-            [("", _("Mọi địa bàn")), *((u.pk, u) for u in self.unit_options)], self._raw("unit")
-        )
+        return options([("", _("Mọi địa bàn")), *self.unit_options], self._raw("unit"))
 
     def _choices(self, name: str) -> list[tuple[Any, Any]]:
         field = self.fields[name]
@@ -172,16 +170,19 @@ class CourseFilterForm(forms.Form):
         )
 
 
-def _unit_options(user: Any) -> list[AdminUnit]:
+def _unit_options(user: Any) -> list[tuple[int, str]]:
+    """(id, label) of the units offered, read as plain values: the label is
+    AdminUnit.__str__ (an old-map unit is marked "(cũ)") without building models."""
     territory = user.territory() if hasattr(user, "territory") else None
-    # Only what the option label (AdminUnit.__str__) needs.
-    shown = ("name", "edition", "level", "parent")
     if territory is None:  # administrators: the provinces of both maps
         units = AdminUnit.objects.filter(level=Level.PROVINCE).order_by("edition", "sort_key")
-        return list(units.only(*shown))
-    return list(
-        territory.children.exclude(level=Level.VILLAGE).order_by("sort_key").only(*shown)[:500]
-    )
+    else:
+        units = territory.children.exclude(level=Level.VILLAGE).order_by("sort_key")[:500]
+    legacy = str(_("cũ"))
+    return [
+        (pk, f"{name} ({legacy})" if edition == MapEdition.LEGACY else name)
+        for pk, name, edition in units.values_list("pk", "name", "edition")
+    ]
 
 
 class CourseForm(forms.Form):

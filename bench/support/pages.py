@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import Count, Q, Sum
 from django.test import Client
 
 from accounts.models import User
@@ -26,6 +27,7 @@ from core.scope import get_for_user
 from courses import calendar, selectors
 from courses.models import Course, Session, SessionLecturer
 from geo.models import AdminUnit, MapEdition
+from nominations.models import NominationStatus, Quota
 from people.models import Lecturer
 
 Rows = list[tuple[Any, ...]]
@@ -74,6 +76,33 @@ WHERE s.course_id = %s
 ORDER BY s.starts_at, s.id
 """
 GUESTS_SQL = 'SELECT * FROM courses_courseguest WHERE course_id = %s ORDER BY "order", id'
+# The rest of what the class page shows: co-organisers, audience and catchment units,
+# the places card (quotas, waiting list) and the status history with who made each step.
+LINKS_SQL = """
+SELECT 0, o.name, o.sort_key, 0 FROM orgs_organization o
+JOIN courses_course_co_organizers x ON x.organization_id = o.id WHERE x.course_id = %s
+UNION ALL
+SELECT 1, tc.name, tc.name, tc."order" FROM people_traineecategory tc
+JOIN courses_course_audience x ON x.traineecategory_id = tc.id WHERE x.course_id = %s
+UNION ALL
+SELECT 2, u.name, u.sort_key, 0 FROM geo_adminunit u
+JOIN courses_course_catchment_units x ON x.adminunit_id = u.id WHERE x.course_id = %s
+ORDER BY 1, 4, 3
+"""
+QUOTAS_SQL = """
+SELECT COUNT(*), SUM(places), SUM(CASE WHEN unit_id = %s THEN 1 ELSE 0 END)
+FROM nominations_quota WHERE course_id = %s
+"""
+WAITING_SQL = """
+SELECT SUM(CASE WHEN status = 'waitlisted' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN status = 'submitted' THEN 1 ELSE 0 END)
+FROM nominations_nomination WHERE course_id = %s
+"""
+HISTORY_SQL = """
+SELECT h.*, u.full_name FROM courses_coursestatuschange h
+LEFT JOIN accounts_user u ON u.id = h.changed_by_id
+WHERE h.course_id = %s ORDER BY h.changed_at, h.id
+"""
 MONTH_COURSES_SQL = """
 SELECT c.*, o.*
 FROM courses_course c
@@ -197,7 +226,8 @@ def _class_list(name: str, user: User) -> Target:
 
 
 def _class_page(name: str, user: User, course: Course) -> Target:
-    """One class with its programme (topics, lecturers) and guests."""
+    """One class with its programme (topics, lecturers), guests, co-organisers, audience,
+    catchment, places card and status history: everything the page shows."""
     scope = Scope.of(user.territory())
     course_sql = COURSE_SQL.format(scope=scope.sql)
     related = Course.objects.select_related(
@@ -211,21 +241,38 @@ def _class_page(name: str, user: User, course: Course) -> Target:
             selectors.course_programme(found),
             selectors.course_links(found),
             list(selectors.course_guests(found)),
+            Quota.objects.filter(course=found).aggregate(
+                count=Count("pk"),
+                places=Sum("places"),
+                own=Count("pk", filter=Q(unit_id=user.organization_id)),
+            ),
+            found.nominations.aggregate(
+                waitlisted=Count("pk", filter=Q(status=NominationStatus.WAITLISTED)),
+                submitted=Count("pk", filter=Q(status=NominationStatus.SUBMITTED)),
+            ),
+            list(found.status_changes.select_related("changed_by")),
         )
 
     def raw() -> list[Rows]:
+        pk = course.pk
         return [
-            _fetch(course_sql, (course.pk, *scope.params)),
-            _fetch(PROGRAMME_SQL, (course.pk,)),
-            _fetch(GUESTS_SQL, (course.pk,)),
+            _fetch(course_sql, (pk, *scope.params)),
+            _fetch(PROGRAMME_SQL, (pk,)),
+            _fetch(GUESTS_SQL, (pk,)),
+            _fetch(LINKS_SQL, (pk, pk, pk)),
+            _fetch(QUOTAS_SQL, (user.organization_id, pk)),
+            _fetch(WAITING_SQL, (pk,)),
+            _fetch(HISTORY_SQL, (pk,)),
         ]
 
     def verify(content: bytes, rows: list[Rows]) -> str:
         html = content.decode()
-        missing = [name for name in {str(row[1]) for row in rows[1]} if name not in html]
+        lecturers = {str(row[1]) for row in rows[1] if row[1]}
+        shown = lecturers | {str(row[1]) for row in rows[3]}
+        missing = [name for name in shown if name not in html]
         if missing or not rows[0]:
             return f"MISSING {missing or 'the class'}"
-        return f"{len(rows[1])} sessions ok"
+        return f"{len(rows[1])} sessions, {len(rows[3])} links, {len(rows[6])} steps ok"
 
     return Target(name, f"/courses/{course.pk}/", _client(user), orm, raw, verify)
 
