@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.roles import COMMITTEE, COURSE_READERS, MANAGERS, Role
-from core.scope import has_role
+from core.scope import has_role, roles_of
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,9 @@ class MenuItem:
     sections: tuple[str, ...] = ()
     short: Promise | None = None  # label in the top bar when the full one is long
     group: Promise | None = None  # dropdown of the top bar holding this entry
+    # Shown only to those who hold one of `roles` themselves: an administrator has no
+    # unit to nominate from and no classes of their own as a trainee.
+    held_only: bool = False
 
 
 PEOPLE = pgettext_lazy("menu", "Học viên")
@@ -53,6 +56,7 @@ MENU = [
         _("Các lớp đơn vị được giao chỉ tiêu: cử học viên trước hạn, theo dõi kết quả duyệt."),
         ("nominations:my_courses", "nominations:nominate", "nominations:person_options"),
         _("Cử học viên"),
+        held_only=True,
     ),
     MenuItem(
         _("Hồ sơ học viên"), "people:person_list", COMMITTEE | {Role.FOCAL_POINT},
@@ -111,6 +115,7 @@ MENU = [
         _("Lớp của tôi"), "trainee:home", frozenset({Role.TRAINEE}),
         _("Lịch học, tài liệu, điểm danh, bài thu hoạch, phiếu đánh giá, giấy chứng nhận."),
         ("trainee:home",),
+        held_only=True,
     ),
     MenuItem(
         _("Thống kê"), "stats:dashboard", COMMITTEE,
@@ -146,7 +151,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "group": item.group,
         }
         for item in MENU
-        if item.roles is None or has_role(user, item.roles)
+        if item.roles is None
+        or (roles_of(user) & item.roles if item.held_only else has_role(user, item.roles))
     ]
     return {"menu": menu, "menu_bar": _bar(menu)}
 

@@ -65,6 +65,13 @@ def test_login_failure_then_success_in_vietnamese(page: Any, people: dict[str, U
     login(page, "quanly.budang")
     assert page.get_by_role("heading", name=re.compile("Xin chào")).is_visible()
     shot(page, "03-home-manager")
+    # The full top bar of a manager fits office screens from 1200 px (the bar collapses
+    # below): nothing is pushed off the right edge.
+    for width in (1200, 1280, 1366):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page.evaluate("document.documentElement.scrollWidth") == width
+        assert page.get_by_test_id("user-menu").is_visible()
+    page.set_viewport_size({"width": 1280, "height": 860})
 
 
 def test_browse_units_old_and_new_maps(page: Any, people: dict[str, User]) -> None:

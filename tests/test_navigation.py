@@ -63,3 +63,9 @@ def test_class_page_links_to_running_the_class_by_role(owner: Any, owner_org: An
     page = client_for(secretary).get(course.get_absolute_url()).content.decode()
     assert reverse("attendance:grid", args=[course.pk]) in page
     assert reverse("certificates:register", args=[course.pk]) not in page
+
+
+def test_an_administrator_is_not_offered_a_trainee_or_focal_point_page(admin_user: Any) -> None:
+    labels = [str(entry["short"]) for entry in _bar(admin_user)]
+    assert "Thống kê" in labels and "Tài khoản" in labels
+    assert "Lớp của tôi" not in labels and "Cử học viên" not in labels
