@@ -243,40 +243,96 @@ _DIM_SQL = (
 )
 
 
-def _cells() -> None:
+# Breakdowns by a value each person has whatever the year (their sex, ethnicity,
+# religion, theory level, categories): a person's years in a node are the same for
+# each such value, so their previous year is the one counted for everyone. Their
+# cells are the base rows (node, person, year, previous year) grouped by the value,
+# with no sort or window of their own (a national refresh spent most of its time there).
+PERSON_DIMS = ("sex", "ethnicity", "religion", "theory_level", "category")
+_BASE = "stats_refresh_base"
+_BASE_SQL = """
+INSERT INTO {base} (node, person_id, year, prev_year)
+SELECT node, person_id, year, COALESCE(prev, 0) FROM (
+    SELECT node, person_id, year,
+           LAG(year) OVER (PARTITION BY node, person_id ORDER BY year) AS prev
+    FROM ({people}) n
+) l
+"""
+_PERSON_CELLS_SQL = """
+INSERT INTO {cells} (node, dim, value, year, prev_year, people)
+SELECT b.node, '{dim}', {value}, b.year, b.prev_year, COUNT(*)
+FROM {base} b {join}
+GROUP BY b.node, {value}, b.year, b.prev_year
+"""
+
+
+def _people_sql(value: str, join: str) -> list[str]:
+    """Distinct (person, year, node, value) of the held classes: the country node, then
+    the province nodes on both maps (one statement each)."""
     figures = CourseFigures._meta.db_table
+    everyone = _PEOPLE_SQL.format(
+        node=COUNTRY_NODE, value=value, figures=figures, join=join, where=""
+    )
+    provinces = " UNION ".join(
+        _PEOPLE_SQL.format(
+            node=f"f.{column}",
+            value=value,
+            figures=figures,
+            join=join,
+            where=f" AND f.{column} IS NOT NULL",
+        )
+        for column in ("node_then", "node_today")
+    )
+    return [everyone, provinces]
+
+
+def _person_join(value: str) -> str:
+    """The joins a person value needs, from the base rows' person."""
+    if "pc." in value:
+        return "LEFT JOIN people_person_categories pc ON pc.person_id = b.person_id"
+    return "JOIN people_person p ON p.id = b.person_id"
+
+
+def _cells() -> None:
     cells = TraineeCell._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Reporting-sized sorts and hashes for this transaction only.
             cursor.execute("SET LOCAL work_mem = '768MB'")
-        for dim in ("", *DIMENSIONS):
-            value, join = _dim_value(dim) if dim else ("''", "")
-            everyone = _PEOPLE_SQL.format(
-                node=COUNTRY_NODE, value=value, figures=figures, join=join, where=""
-            )
-            provinces = " UNION ".join(
-                _PEOPLE_SQL.format(
-                    node=f"f.{column}",
-                    value=value,
-                    figures=figures,
-                    join=join,
-                    where=f" AND f.{column} IS NOT NULL",
-                )
-                for column in ("node_then", "node_today")
-            )
-            for people in (everyone, provinces):
-                cursor.execute(_CELLS_SQL.format(cells=cells, dim=dim, people=people))
-            if dim:
+        cursor.execute(f"DROP TABLE IF EXISTS {_BASE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_BASE} "
+            "(node BIGINT NOT NULL, person_id BIGINT NOT NULL, "
+            "year INTEGER NOT NULL, prev_year INTEGER NOT NULL)"
+        )
+        for people in _people_sql("''", ""):
+            cursor.execute(_BASE_SQL.format(base=_BASE, people=people))
+        cursor.execute(
+            f"INSERT INTO {cells} (node, dim, value, year, prev_year, people) "  # noqa: S608
+            f"SELECT node, '', '', year, prev_year, COUNT(*) FROM {_BASE} "
+            "GROUP BY node, year, prev_year"
+        )
+        for dim in DIMENSIONS:
+            value, join = _dim_value(dim)
+            if dim in PERSON_DIMS:
                 cursor.execute(
-                    _DIM_SQL.format(
-                        table=DimFigures._meta.db_table,
-                        dim=dim,
-                        value=value,
-                        figures=figures,
-                        join=join,
+                    _PERSON_CELLS_SQL.format(
+                        cells=cells, dim=dim, value=value, base=_BASE, join=_person_join(value)
                     )
                 )
+            else:
+                for people in _people_sql(value, join):
+                    cursor.execute(_CELLS_SQL.format(cells=cells, dim=dim, people=people))
+            cursor.execute(
+                _DIM_SQL.format(
+                    table=DimFigures._meta.db_table,
+                    dim=dim,
+                    value=value,
+                    figures=CourseFigures._meta.db_table,
+                    join=join,
+                )
+            )
+        cursor.execute(f"DROP TABLE {_BASE}")
 
 
 def aggregates_refresh() -> float | None:
