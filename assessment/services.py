@@ -18,7 +18,15 @@ from assessment.models import Assignment, CompletionRule, Result
 from assessment.pdfcheck import check_pdf
 from assessment.selectors import attendance_counts, rule_of
 from core.roles import COMMITTEE, MANAGERS, Role
-from core.scope import VIEW, has_role, may_change, require_change, require_role, restrict
+from core.scope import (
+    VIEW,
+    has_role,
+    in_territory,
+    may_change,
+    require_change,
+    require_role,
+    restrict,
+)
 from core.uploads import check_document
 from courses.models import Course
 from nominations.models import Enrollment, EnrollmentStatus
@@ -76,11 +84,11 @@ def check_assignment_file(upload: UploadedFile, *, field: str = "file") -> str:
 
 
 def _require_collector(actor: Any, course: Course) -> None:
-    """Secretaries and the committee collect papers of the classes they may see."""
+    """Secretaries and the committee collect the papers of their territory's classes."""
     if actor is None:
         return
     require_role(actor, COLLECTORS)
-    if not restrict(Course.objects.filter(pk=course.pk), actor, VIEW).exists():
+    if not in_territory(actor, course, COLLECTORS):
         raise PermissionDenied(_("Lớp này nằm ngoài phạm vi của bạn."))
 
 

@@ -19,7 +19,15 @@ from assessment.forms import RuleForm, SubmitForm
 from assessment.models import Assignment
 from core.forms import add_failure, parse_id
 from core.roles import COMMITTEE, MANAGERS
-from core.scope import CHANGE, VIEW, get_for_user, has_role, may_change, require_role
+from core.scope import (
+    CHANGE,
+    VIEW,
+    get_for_user,
+    get_in_territory,
+    has_role,
+    may_change,
+    require_role,
+)
 from courses.models import Course
 from nominations.models import Enrollment
 
@@ -28,6 +36,11 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _course(request: HttpRequest, course_pk: int, action: str = VIEW) -> Course:
     return get_for_user(Course.objects.select_related("owner"), request.user, course_pk, action)
+
+
+def _organised(request: HttpRequest, course_pk: int, roles: frozenset[str]) -> Course:
+    """A class of the user's own territory (not one they only lecture in)."""
+    return get_in_territory(Course.objects.select_related("owner"), request.user, course_pk, roles)
 
 
 def _enrollment(request: HttpRequest, enrollment_pk: int) -> Enrollment:
@@ -66,8 +79,7 @@ def _results_context(request: HttpRequest, course: Course) -> dict[str, Any]:
 
 @require_GET
 def results(request: HttpRequest, course_pk: int) -> HttpResponse:
-    require_role(request.user, COMMITTEE)
-    course = _course(request, course_pk)
+    course = _organised(request, course_pk, COMMITTEE)
     return render(request, "assessment/results.html", _results_context(request, course))
 
 
@@ -107,6 +119,7 @@ def rule_set(request: HttpRequest, course_pk: int) -> HttpResponse:
 def override(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
     require_role(request.user, MANAGERS)
     enrollment = _enrollment(request, enrollment_pk)
+    enrollment.course = _organised(request, enrollment.course_id, MANAGERS)
     choice = request.POST.get("decision", "")
     decisions: dict[str, bool | None] = {"pass": True, "fail": False, "clear": None}
     if choice not in decisions:
@@ -128,8 +141,7 @@ def override(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
 
 @require_GET
 def results_xlsx(request: HttpRequest, course_pk: int) -> HttpResponse:
-    require_role(request.user, COMMITTEE)
-    course = _course(request, course_pk)
+    course = _organised(request, course_pk, COMMITTEE)
     rule = selectors.rule_of(course)
     content = exports.results_table(course, selectors.result_rows(course, rule))
     response = HttpResponse(content, content_type=XLSX_TYPE)
@@ -199,6 +211,7 @@ def grade(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
 def submit(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
     require_role(request.user, services.COLLECTORS)
     enrollment = _enrollment(request, enrollment_pk)
+    enrollment.course = _organised(request, enrollment.course_id, services.COLLECTORS)
     form = SubmitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -248,8 +261,7 @@ def _upload_pairs(
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest, course_pk: int) -> HttpResponse:
     """The secretary's page: who has submitted, and scans for many trainees at once."""
-    require_role(request.user, services.COLLECTORS)
-    course = _course(request, course_pk)
+    course = _organised(request, course_pk, services.COLLECTORS)
     enrollments = list(selectors.course_enrollments(course))
     errors: list[str] = []
     if request.method == "POST":

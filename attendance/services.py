@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from attendance.models import Attendance, Badge, Mark, MarkSource
 from attendance.selectors import enrolled
 from core.roles import COMMITTEE, Role
-from core.scope import has_role, restrict
+from core.scope import in_territory
 from courses.models import Course, Session
 from nominations.models import Enrollment, EnrollmentStatus
 
@@ -46,9 +46,9 @@ def may_mark(user: Any, course: Course) -> bool:
     """May `user` take attendance in `course`? (None: the system, allowed.)"""
     if user is None:
         return True
-    if not has_role(user, ATTENDANCE_ROLES):
-        return False
-    return restrict(Course.objects.all(), user).filter(pk=course.pk).exists()
+    # The class's own territory: lecturing in another district's class or holding
+    # a quota in it is no licence to take its attendance.
+    return in_territory(user, course, ATTENDANCE_ROLES)
 
 
 def require_mark(user: Any, course: Course) -> None:

@@ -20,23 +20,24 @@ from attendance import documents, selectors, services
 from attendance.forms import MarkForm, paper_marks
 from attendance.models import Badge, Mark
 from attendance.services import ATTENDANCE_ROLES
-from core.scope import get_for_user, require_role
+from core.scope import get_for_user, get_in_territory, require_role
 from courses.models import Course, Session
 from nominations.models import Enrollment, EnrollmentStatus
 
 
 def _session(request: HttpRequest, session_pk: int) -> Session:
-    require_role(request.user, ATTENDANCE_ROLES)
-    return get_for_user(
+    return get_in_territory(
         Session.objects.select_related("course", "course__owner", "topic"),
         request.user,
         session_pk,
+        ATTENDANCE_ROLES,
     )
 
 
 def _course(request: HttpRequest, course_pk: int) -> Course:
-    require_role(request.user, ATTENDANCE_ROLES)
-    return get_for_user(Course.objects.select_related("owner"), request.user, course_pk)
+    return get_in_territory(
+        Course.objects.select_related("owner"), request.user, course_pk, ATTENDANCE_ROLES
+    )
 
 
 def _pdf(content: bytes, name: str) -> HttpResponse:
@@ -238,8 +239,11 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
             status=404,
         )
     # Outside the user's territory: 404, like any object.
-    course = get_for_user(
-        Course.objects.select_related("owner"), request.user, badge.enrollment.course_id
+    course = get_in_territory(
+        Course.objects.select_related("owner"),
+        request.user,
+        badge.enrollment.course_id,
+        ATTENDANCE_ROLES,
     )
     context: dict[str, object] = {"course": course, "enrollment": badge.enrollment}
     try:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from certificates import documents, selectors, services
 from certificates.forms import BatchForm, LookupForm, ReasonForm
 from certificates.models import Certificate, CertificateBatch
-from core.scope import CHANGE, VIEW, get_for_user, may_change
+from core.scope import CHANGE, VIEW, get_for_user, get_in_territory, may_change
 from courses.models import Course
 from courses.xlsx import CellValue, write_table
 
@@ -28,6 +28,16 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _course(request: HttpRequest, course_pk: int, action: str = VIEW) -> Course:
     return get_for_user(
         Course.objects.select_related("owner", "owner__territory"), request.user, course_pk, action
+    )
+
+
+def _registered(request: HttpRequest, course_pk: int) -> Course:
+    """A class of the user's own territory: its register is the issuer's, not a lecturer's."""
+    return get_in_territory(
+        Course.objects.select_related("owner", "owner__territory"),
+        request.user,
+        course_pk,
+        Certificate.scope_view_roles,
     )
 
 
@@ -44,7 +54,7 @@ def _refusal(exc: ValidationError | PermissionDenied) -> str:
 
 @require_GET
 def register(request: HttpRequest, course_pk: int) -> HttpResponse:
-    course = _course(request, course_pk)
+    course = _registered(request, course_pk)
     context = {
         "course": course,
         "certificates": selectors.course_register(course, user=request.user),
@@ -59,7 +69,7 @@ def register(request: HttpRequest, course_pk: int) -> HttpResponse:
 
 @require_GET
 def register_xlsx(request: HttpRequest, course_pk: int) -> HttpResponse:
-    course = _course(request, course_pk)
+    course = _registered(request, course_pk)
     headers = [
         _("Số hiệu"),
         _("Họ và tên"),

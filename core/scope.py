@@ -10,7 +10,8 @@ the user through which a row is the user's own: a lecturer's sessions, the
 classes in which a focal point's unit holds a quota).
 Pages, exports, API and tasks
 get querysets and objects only through `restrict`, `get_for_user`,
-`units_in_scope` and `territory_allowed`; nothing filters by territory by hand.
+`restrict_territory` / `get_in_territory` (running a class: the organiser's
+territory only), `units_in_scope` and `territory_allowed`; nothing filters by territory by hand.
 
 A record lies inside a territory when its unit's path starts with the
 territory's path. A territory on today's map also covers the old units all of
@@ -127,6 +128,47 @@ def get_for_user(
     if action != VIEW:
         require_change(user, obj)
     return obj
+
+
+def restrict_territory(
+    queryset: QuerySet[M] | models.Manager[M], user: Any, roles: Iterable[str]
+) -> QuerySet[M]:
+    """The rows inside the user's own territory, for a holder of one of `roles`.
+
+    Unlike `restrict`, a row the user reaches only as their own (a class they
+    lecture in, a class in which their unit holds a quota) is left out: running
+    a class (attendance, papers, surveys, results, news about it) is the work of
+    its organiser's territory, whatever other roles the user also holds.
+    """
+    queryset = queryset.all()
+    if _is_admin(user):
+        return queryset
+    if not has_role(user, roles):
+        return queryset.none()
+    territory = user.territory()
+    if territory is None:
+        return queryset.none()
+    lookup: str = queryset.model.scope_territory  # type: ignore[attr-defined]
+    return queryset.filter(territory_units_q(territory, lookup))
+
+
+def get_in_territory(
+    queryset: QuerySet[M] | models.Manager[M], user: Any, pk: Any, roles: Iterable[str]
+) -> M:
+    """One object inside the user's territory: 403 for a role lacking, 404 outside."""
+    require_role(user, roles)
+    try:
+        return restrict_territory(queryset, user, roles).get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem mục này.")) from None
+
+
+def in_territory(user: Any, obj: models.Model, roles: Iterable[str]) -> bool:
+    """Is `obj` inside the territory of `user` acting as one of `roles`? (None: the system.)"""
+    if user is None:
+        return True
+    manager = type(obj)._default_manager
+    return restrict_territory(manager.filter(pk=obj.pk), user, roles).exists()
 
 
 def require_role(user: Any, roles: Iterable[str]) -> None:

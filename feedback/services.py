@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.roles import COMMITTEE, Role
-from core.scope import VIEW, require_role, restrict
+from core.scope import in_territory, require_role
 from courses.models import Course
 from feedback.models import MAX_SCORE, MIN_SCORE, Source, SurveyRating, SurveyResponse
 from feedback.selectors import SurveyItem, survey_items
@@ -41,9 +41,9 @@ def parse_rating(value: Any, field: str) -> int:
 
 
 def require_collector(actor: Any, course: Course) -> None:
-    """Secretaries and the committee enter the paper surveys of classes they may see."""
+    """Secretaries and the committee enter the paper surveys of their territory's classes."""
     require_role(actor, COLLECTORS)
-    if not restrict(Course.objects.filter(pk=course.pk), actor, VIEW).exists():
+    if not in_territory(actor, course, COLLECTORS):
         raise PermissionDenied(_("Lớp này nằm ngoài phạm vi của bạn."))
 
 

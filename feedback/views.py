@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.scope import VIEW, get_for_user, require_role
+from core.scope import get_in_territory, require_role
 from courses.models import Course
 from feedback import selectors, services
 from feedback.models import MAX_SCORE, MIN_SCORE, Source, SurveyResponse
@@ -23,8 +23,10 @@ SCORES = list(range(MIN_SCORE, MAX_SCORE + 1))
 
 
 def _course(request: HttpRequest, course_pk: int) -> Course:
-    require_role(request.user, services.COLLECTORS)
-    return get_for_user(Course.objects.select_related("owner"), request.user, course_pk, VIEW)
+    # The class's own territory: not a class the user only lectures in.
+    return get_in_territory(
+        Course.objects.select_related("owner"), request.user, course_pk, services.COLLECTORS
+    )
 
 
 def _refusal(exc: ValidationError | PermissionDenied) -> list[str]:

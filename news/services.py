@@ -20,12 +20,11 @@ from django.utils.translation import gettext_lazy
 
 from core.roles import MANAGERS, Role
 from core.scope import (
-    VIEW,
     has_role,
+    in_territory,
     may_change,
     require_change,
     require_role,
-    restrict,
     territory_allowed,
 )
 from core.text import fold, normalize_text
@@ -219,7 +218,8 @@ def article_draft_from_course(
     """A new draft article written from the class's own data (refused outside scope)."""
     if actor is not None:
         require_role(actor, NEWS_ROLES)
-        if not restrict(Course.objects.filter(pk=course.pk), actor, VIEW).exists():
+        # Only a class of the user's own territory: the article is the organiser's.
+        if not in_territory(actor, course, NEWS_ROLES):
             raise PermissionDenied(_("Bạn không có quyền xem lớp này nên không viết tin được."))
     draft = draft_from_facts(class_facts(course), template_key)
     user = actor if getattr(actor, "pk", None) else None

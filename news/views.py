@@ -16,7 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.forms import add_failure, parse_id
 from core.http import client_address
 from core.pagination import paginate
-from core.scope import VIEW, get_for_user, may_change, require_role, restrict
+from core.scope import (
+    VIEW,
+    get_for_user,
+    get_in_territory,
+    may_change,
+    require_role,
+    restrict_territory,
+)
 from courses.models import Course
 from news import selectors, services
 from news.cleaning import IMAGE_TYPES
@@ -62,9 +69,9 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in ArticleStatus.values:
         articles = articles.filter(status=status)
-    courses = restrict(Course.objects.select_related("owner"), request.user).order_by(
-        "-start_date", "title"
-    )[:50]
+    courses = restrict_territory(
+        Course.objects.select_related("owner"), request.user, NEWS_ROLES
+    ).order_by("-start_date", "title")[:50]
     context = {
         "page": paginate(request, articles, 30),
         "status": status,
@@ -186,8 +193,9 @@ def categories(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def draft_from_course(request: HttpRequest, course_pk: int) -> HttpResponse:
     """One click on a class: the draft written from its data, ready to edit."""
-    require_role(request.user, NEWS_ROLES)
-    course = get_for_user(Course.objects.select_related("owner"), request.user, course_pk, VIEW)
+    course = get_in_territory(
+        Course.objects.select_related("owner"), request.user, course_pk, NEWS_ROLES
+    )
     form = DraftForm(request.POST or None, initial={"category": services.default_category().pk})
     if request.method == "POST" and form.is_valid():
         try:

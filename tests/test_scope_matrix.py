@@ -552,3 +552,81 @@ def test_foreign_objects_exist_for_the_outsider_territory_too(world: World) -> N
     )
     client = _client(world.outsiders[Role.COMMITTEE_MANAGER])
     assert other.name in client.get(reverse("orgs:list")).content.decode()
+
+
+# Running a class is the work of its organiser's territory. A user who holds the
+# organiser roles at home and also lectures in (or holds a quota in) a foreign
+# class reaches that class only as a lecturer: never its attendance, the papers'
+# collection, surveys, results, certificate register or news.
+ORGANISER_ONLY = {
+    "attendance:session",
+    "attendance:mark",
+    "attendance:mark_all",
+    "attendance:paper",
+    "attendance:sign_sheet",
+    "attendance:grid",
+    "attendance:badges",
+    "attendance:badge_reissue",
+    "attendance:checkin",
+    "assessment:results",
+    "assessment:compute",
+    "assessment:rule",
+    "assessment:results_xlsx",
+    "assessment:upload",
+    "assessment:submit",
+    "assessment:override",
+    "feedback:summary",
+    "feedback:links",
+    "feedback:enter",
+    "certificates:register",
+    "certificates:register_xlsx",
+    "certificates:batch_create",
+    "certificates:batch_progress",
+    "certificates:batch_pdf",
+    "certificates:batch_zip",
+    "certificates:certificate_pdf",
+    "certificates:revoke",
+    "certificates:reissue",
+    "news:draft",
+}
+
+
+def test_lecturing_in_a_foreign_class_opens_none_of_its_running(world: World) -> None:
+    outsider_org = world.outsiders[Role.COMMITTEE_STAFF].organization
+    user = UserFactory(
+        username="ngoai.nhieu.vai",
+        organization=outsider_org,
+        roles=[
+            Role.COMMITTEE_MANAGER,
+            Role.COMMITTEE_STAFF,
+            Role.SECRETARY,
+            Role.EDITOR,
+            Role.LECTURER,
+            Role.FOCAL_POINT,
+        ],
+    )
+    world.lecturer.user = user
+    world.lecturer.save(update_fields=["user"])
+    client = _client(user)
+    urls = {name: pattern for name, pattern in ALL_URLS if name in ORGANISER_ONLY}
+    assert set(urls) == ORGANISER_ONLY, ORGANISER_ONLY - set(urls)
+    refused = []
+    for name, pattern in urls.items():
+        url = reverse(name, kwargs=_kwargs(pattern, world))
+        response = client.get(url)
+        if response.status_code not in {403, 404, 405}:
+            refused.append(f"GET {name}: {response.status_code}")
+        before = _snapshot()
+        response = client.post(url, _hostile_post(world))
+        if response.status_code not in {403, 404, 405}:
+            refused.append(f"POST {name}: {response.status_code}")
+        assert _snapshot() == before, f"POST {name} changed data"
+    assert refused == []
+    # Not vacuous: as the lecturer of a session they still see the class, grade
+    # it and read its papers.
+    detail = reverse("courses:course_detail", kwargs={"course_pk": world.course.pk})
+    assert client.get(detail).status_code == 200
+    grading = reverse("assessment:grading", kwargs={"course_pk": world.course.pk})
+    assert client.get(grading).status_code == 200
+    paper = reverse("assessment:download", kwargs={"enrollment_pk": world.enrollment.pk})
+    assert client.get(paper).status_code == 200
