@@ -21,7 +21,7 @@ from courses.services import session_create
 from nominations.models import Enrollment
 from tests.conftest import client_for
 from tests.course_helpers import make_topic
-from tests.factories import trainee_account
+from tests.factories import UserFactory, trainee_account
 from tests.test_assessment_fixtures import (  # noqa: F401 - fixtures
     PDF,
     course,
@@ -242,3 +242,22 @@ def test_page_queries_do_not_grow_with_the_programme(
     client = client_for(setting["user"])
     with django_assert_max_num_queries(25):
         assert client.get(reverse("trainee:home")).status_code == 200
+
+
+def test_staff_preview_gives_certificates_only_through_their_own_gate(
+    setting: dict[str, Any],
+    owner: User,
+    front: Any,  # noqa: F811
+) -> None:
+    """The front's focal point sees its trainee's page but not the certificate PDF
+    (the register is the issuer's); the committee previews and downloads it."""
+    an = setting["an"]
+    focal = UserFactory(username="dau.moi", organization=front, roles=[Role.FOCAL_POINT])
+    url = reverse("trainee:certificate", args=[an.pk, setting["cert_an"].pk])
+    preview = client_for(focal).get(reverse("trainee:person_access", args=[an.person.pk]))
+    page = preview.content.decode()
+    assert preview.status_code == 200 and setting["cert_an"].register in page
+    assert url not in page and "Trả lời phiếu đánh giá lớp học" not in page
+    assert client_for(focal).get(url).status_code == 404
+    pdf = client_for(owner).get(url)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

@@ -106,13 +106,19 @@ def material_for(enrollment: Enrollment, pk: int) -> TopicMaterial:
     return material
 
 
-def certificate_for(enrollment: Enrollment, pk: int) -> Certificate:
-    """A valid certificate of this enrollment; 404 otherwise."""
-    cert = (
-        Certificate.objects.select_related("enrollment__person", "enrollment__course__owner")
-        .filter(pk=pk, enrollment=enrollment, status="valid")
-        .first()
-    )
+def certificate_for(enrollment: Enrollment, pk: int, *, staff: Any = None) -> Certificate:
+    """A valid certificate of this enrollment; 404 otherwise.
+
+    The trainee's own certificate is theirs; a staff member previewing the page
+    (`staff`) gets one only through the certificates' own scope gate, so a role
+    that may see the class but not its register (a focal point) gets nothing.
+    """
+    certificates = Certificate.objects.select_related(
+        "enrollment__person", "enrollment__course__owner"
+    ).filter(enrollment=enrollment, status="valid")
+    if staff is not None:
+        certificates = restrict(certificates, staff, VIEW)
+    cert = certificates.filter(pk=pk).first() if str(pk).isdigit() else None
     if cert is None:
         raise _not_found()
     return cert

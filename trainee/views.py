@@ -103,7 +103,8 @@ def _certificate(
     request: HttpRequest, access: _Access, enrollment_pk: int, certificate_pk: int
 ) -> HttpResponse:
     enrollment = selectors.enrollment_for(person=access.person, user=access.user, pk=enrollment_pk)
-    cert = selectors.certificate_for(enrollment, certificate_pk)
+    own = access.person is not None and enrollment.person_id == access.person.pk
+    cert = selectors.certificate_for(enrollment, certificate_pk, staff=None if own else access.user)
     pdf = documents.render(enrollment.course, [cert], request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{documents.filename(cert)}"'
