@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.services import grantable_roles
+from core.forms import ModelChoiceField
 from core.roles import Role
 from core.scope import VIEW, restrict
 from orgs.models import Organization
@@ -27,7 +28,7 @@ class _UserFields(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
-    organization = forms.ModelChoiceField(
+    organization = ModelChoiceField(
         label=_("Cơ quan, đơn vị"), queryset=Organization.objects.none(), required=False
     )
     roles = forms.MultipleChoiceField(

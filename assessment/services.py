@@ -27,6 +27,7 @@ from core.scope import (
     require_role,
     restrict,
 )
+from core.text import clean_note
 from core.uploads import check_document
 from courses.models import Course
 from nominations.models import Enrollment, EnrollmentStatus
@@ -255,9 +256,10 @@ def grade_set(*, actor: Any, enrollment: Enrollment, score: str, comment: str = 
             raise PermissionDenied(_("Bạn không chấm bài của lớp này."))
     _enrolled(enrollment)
     value = parse_score(score)
-    comment = comment.strip()
-    if len(comment) > 1000:
-        raise ValidationError({"comment": _("Nhận xét tối đa 1000 ký tự.")})
+    try:
+        comment = clean_note(comment, field=_("Nhận xét"), limit=1000)
+    except ValidationError as exc:
+        raise ValidationError({"comment": exc.messages}) from None
     assignment, _created = Assignment.objects.select_for_update().get_or_create(
         enrollment=enrollment
     )
@@ -377,11 +379,12 @@ def result_override(
     if actor is not None:
         require_role(actor, MANAGERS)
         require_change(actor, enrollment.course)
-    reason = reason.strip()
+    try:
+        reason = clean_note(reason, field=_("Lý do quyết định"), limit=500)
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.messages}) from None
     if passed is not None and not reason:
         raise ValidationError({"reason": _("Phải ghi lý do khi quyết định khác kết quả tính.")})
-    if len(reason) > 500:
-        raise ValidationError({"reason": _("Lý do tối đa 500 ký tự.")})
     _enrolled(enrollment)
     result, _created = Result.objects.select_for_update().get_or_create(enrollment=enrollment)
     result.override = passed

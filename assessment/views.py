@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessment import exports, selectors, services
 from assessment.forms import RuleForm, SubmitForm
 from assessment.models import Assignment
-from core.forms import add_failure, parse_id
+from core.forms import add_failure, error_text, parse_id
 from core.roles import COMMITTEE, MANAGERS
 from core.scope import (
     CHANGE,
@@ -111,7 +111,7 @@ def rule_set(request: HttpRequest, course_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu điều kiện hoàn thành và thang xếp loại."))
     else:
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, error_text(form))
     return redirect("assessment:results", course_pk=course.pk)
 
 

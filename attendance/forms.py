@@ -20,7 +20,12 @@ class MarkForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("mark") == Mark.EXCUSED and not (data.get("reason") or "").strip():
+        reason_ok = "reason" not in self.errors  # a too-long reason is its own error
+        if (
+            data.get("mark") == Mark.EXCUSED
+            and reason_ok
+            and not (data.get("reason") or "").strip()
+        ):
             self.add_error("reason", _("Vắng có phép phải ghi lý do."))
         return data
 

@@ -27,6 +27,7 @@ from attendance.models import Attendance, Badge, Mark, MarkSource
 from attendance.selectors import enrolled
 from core.roles import COMMITTEE, Role
 from core.scope import in_territory
+from core.text import clean_note
 from courses.models import Course, Session
 from nominations.models import Enrollment, EnrollmentStatus
 
@@ -63,11 +64,9 @@ def _user(actor: Any) -> Any:
 def _check(session: Session, enrollment: Enrollment, mark: str, reason: str) -> str:
     if mark not in Mark.values:
         raise ValidationError(_("Hãy chọn một trong các mức điểm danh."))
-    reason = reason.strip()
+    reason = clean_note(reason, field=_("Lý do vắng"), limit=300)
     if mark == Mark.EXCUSED and not reason:
         raise ValidationError(_("Vắng có phép phải ghi lý do."))
-    if len(reason) > 300:
-        raise ValidationError(_("Lý do dài quá 300 ký tự."))
     if enrollment.course_id != session.course_id:
         raise ValidationError(_("Học viên không thuộc lớp của buổi học này."))
     if enrollment.status != EnrollmentStatus.ENROLLED:

@@ -4,9 +4,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateField
+
 
 class BatchForm(forms.Form):
-    issued_on = forms.DateField(label=_("Ngày cấp"), initial=timezone.localdate)
+    issued_on = DateField(label=_("Ngày cấp"), initial=timezone.localdate)
     signer_title = forms.CharField(
         label=_("Chức vụ người ký"), max_length=160, initial=_("Trưởng ban")
     )
@@ -16,6 +18,7 @@ class BatchForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Lý do"),
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Phải ghi rõ lý do.")},
     )

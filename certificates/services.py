@@ -33,8 +33,17 @@ from certificates.models import (
     CertificateStatus,
 )
 from core.scope import CHANGE, get_for_user, require_change
+from core.text import clean_note
 from courses.models import Course
 from nominations.models import Enrollment, EnrollmentStatus
+
+
+def _d(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+# A batch may be dated ahead for a closing ceremony, not for a year ahead.
+ISSUE_AHEAD = datetime.timedelta(days=31)
 
 
 @dataclass(frozen=True)
@@ -43,9 +52,28 @@ class Signature:
     signer_name: str
     signer_title: str
 
-    def check(self) -> None:
+    def check(self, course: Course | None = None) -> None:
         if not self.signer_name.strip() or not self.signer_title.strip():
             raise ValidationError(_("Phải ghi họ tên và chức vụ người ký."))
+        if len(self.signer_name) > 120 or len(self.signer_title) > 200:
+            raise ValidationError(_("Họ tên hoặc chức vụ người ký quá dài."))
+        latest = timezone.localdate() + ISSUE_AHEAD
+        if self.issued_on > latest:
+            raise ValidationError(
+                {
+                    "issued_on": _(
+                        "Ngày cấp %(d)s quá xa: chỉ được ghi trước tối đa %(n)d ngày (đến %(l)s)."
+                    )
+                    % {"d": _d(self.issued_on), "n": ISSUE_AHEAD.days, "l": _d(latest)}
+                }
+            )
+        if course is not None and self.issued_on < course.end_date:
+            raise ValidationError(
+                {
+                    "issued_on": _("Ngày cấp %(d)s trước ngày kết thúc lớp (%(e)s).")
+                    % {"d": _d(self.issued_on), "e": _d(course.end_date)}
+                }
+            )
 
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, no I/O/0/1
@@ -84,7 +112,7 @@ def _check(
 ) -> None:
     if actor is not None:
         require_change(actor, course)
-    signature.check()
+    signature.check(course)
     for enrollment in enrollments:
         if enrollment.course_id != course.pk:
             raise ValidationError(_("Học viên không thuộc lớp này."))
@@ -181,7 +209,7 @@ def revoke(*, actor: Any, certificate: Certificate, reason: str) -> Certificate:
     """Thu hồi: the number stays used; the verification page says "revoked"."""
     if actor is not None:
         certificate = get_for_user(Certificate.objects.all(), actor, certificate.pk, CHANGE)
-    reason = reason.strip()
+    reason = clean_note(reason, field=_("Lý do thu hồi"), limit=1000)
     if not reason:
         raise ValidationError(_("Thu hồi phải ghi rõ lý do."))
     with transaction.atomic():
@@ -262,7 +290,7 @@ def batch_create(
 ) -> CertificateBatch:
     """Queue the certificates of every completed trainee (refused when there is none)."""
     course = get_for_user(Course.objects.select_related("owner"), actor, course.pk, CHANGE)
-    signature.check()
+    signature.check(course)
     total = pending_count(course)
     if total == 0:
         raise ValidationError(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from certificates import documents, selectors, services
 from certificates.forms import BatchForm, LookupForm, ReasonForm
 from certificates.models import Certificate, CertificateBatch
+from core.forms import error_text
 from core.scope import CHANGE, VIEW, get_for_user, get_in_territory, may_change
 from courses.models import Course
 from courses.xlsx import CellValue, write_table
@@ -105,8 +106,7 @@ def batch_create(request: HttpRequest, course_pk: int) -> HttpResponse:
     course = _course(request, course_pk, CHANGE)
     form = BatchForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(str(error) for error in errors))
+        messages.error(request, error_text(form))
         return redirect("certificates:register", course_pk=course.pk)
     signature = services.Signature(
         form.cleaned_data["issued_on"],
@@ -179,7 +179,7 @@ def _change(request: HttpRequest, certificate_pk: int, *, again: bool) -> HttpRe
     cert = _certificate(request, certificate_pk, CHANGE)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Phải ghi rõ lý do."))
+        messages.error(request, error_text(form))
     else:
         try:
             if again:

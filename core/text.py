@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 _TONE_MARKS = {
     "\u0300": 2,  # huyền
     "\u0309": 3,  # hỏi
@@ -72,6 +75,29 @@ def normalize_text(value: str) -> str:
     """NFC, no control characters, single spaces."""
     value = _CONTROL_RE.sub(" ", unicodedata.normalize("NFC", value))
     return _SPACE_RE.sub(" ", value).strip()
+
+
+# Control characters a typed note may not keep (tab and line feed stay).
+_NOTE_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_note(value: object, *, field: str, limit: int) -> str:
+    """A free-text note (a reason, a comment) typed by a user: NFC, trimmed, line
+    breaks kept, no control characters (PostgreSQL refuses a NUL in text);
+    ValidationError naming `field` when longer than `limit`."""
+    text = str(value if value is not None else "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _NOTE_CONTROL_RE.sub("", unicodedata.normalize("NFC", text)).strip()
+    if len(text) > limit:
+        raise ValidationError(
+            _("“%(field)s” dài %(n)d ký tự, tối đa %(limit)d ký tự.")
+            % {"field": field, "n": len(text), "limit": limit}
+        )
+    return text
+
+
+def shorten(value: str, limit: int = 40) -> str:
+    """`value` cut for echoing back in a message (a hostile 5,000-digit input)."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def fold(value: str) -> str:

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import parse_id
+from core.forms import DateField, ModelChoiceField, ModelMultipleChoiceField, parse_id
 from core.scope import VIEW, restrict, units_in_scope
 from courses.html import options
 from courses.models import (
@@ -57,31 +57,31 @@ class CourseFilterForm(forms.Form):
     level = forms.ChoiceField(
         label=_("Cấp"), required=False, choices=[("", _("Mọi cấp")), *CourseLevel.choices]
     )
-    owner = forms.ModelChoiceField(
+    owner = ModelChoiceField(
         label=_("Đơn vị tổ chức"),
         required=False,
         queryset=Organization.objects.none(),
         empty_label=_("Mọi đơn vị"),
     )
-    topic = forms.ModelChoiceField(
+    topic = ModelChoiceField(
         label=_("Chuyên đề"),
         required=False,
         queryset=Topic.objects.none(),
         empty_label=_("Mọi chuyên đề"),
     )
-    lecturer = forms.ModelChoiceField(
+    lecturer = ModelChoiceField(
         label=_("Báo cáo viên"),
         required=False,
         queryset=Lecturer.objects.none(),
         empty_label=_("Mọi báo cáo viên"),
     )
-    unit = forms.ModelChoiceField(
+    unit = ModelChoiceField(
         label=_("Địa bàn"),
         required=False,
         queryset=AdminUnit.objects.exclude(level=Level.VILLAGE),
         empty_label=_("Mọi địa bàn"),
     )
-    plan = forms.ModelChoiceField(
+    plan = ModelChoiceField(
         label=_("Kế hoạch"),
         required=False,
         queryset=TrainingPlan.objects.none(),
@@ -188,11 +188,11 @@ def _unit_options(user: Any) -> list[tuple[int, str]]:
 class CourseForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại lớp"), choices=CourseKind.choices)
     title = forms.CharField(label=_("Tên lớp"), max_length=300)
-    owner = forms.ModelChoiceField(label=_("Đơn vị tổ chức"), queryset=Organization.objects.none())
-    co_organizers = forms.ModelMultipleChoiceField(
+    owner = ModelChoiceField(label=_("Đơn vị tổ chức"), queryset=Organization.objects.none())
+    co_organizers = ModelMultipleChoiceField(
         label=_("Đơn vị phối hợp"), required=False, queryset=Organization.objects.none()
     )
-    plan = forms.ModelChoiceField(
+    plan = ModelChoiceField(
         label=_("Thuộc kế hoạch"), required=False, queryset=TrainingPlan.objects.none()
     )
     level = forms.ChoiceField(
@@ -200,10 +200,10 @@ class CourseForm(forms.Form):
         required=False,
         choices=[("", _("Theo đơn vị tổ chức")), *CourseLevel.choices],
     )
-    start_date = forms.DateField(label=_("Ngày bắt đầu"), widget=DATE_WIDGET)
-    end_date = forms.DateField(label=_("Ngày kết thúc"), widget=DATE_WIDGET)
+    start_date = DateField(label=_("Ngày bắt đầu"), widget=DATE_WIDGET)
+    end_date = DateField(label=_("Ngày kết thúc"), widget=DATE_WIDGET)
     venue = forms.CharField(label=_("Địa điểm"), max_length=300, required=False)
-    venue_unit = forms.ModelChoiceField(
+    venue_unit = ModelChoiceField(
         label=_("Địa bàn tổ chức"),
         required=False,
         queryset=AdminUnit.objects.none(),
@@ -215,13 +215,13 @@ class CourseForm(forms.Form):
     trainee_count = forms.IntegerField(
         label=_("Số học viên thực tế"), min_value=0, max_value=1_000_000, required=False
     )
-    audience = forms.ModelMultipleChoiceField(
+    audience = ModelMultipleChoiceField(
         label=_("Đối tượng"),
         required=False,
         queryset=TraineeCategory.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
-    catchment_units = forms.ModelMultipleChoiceField(
+    catchment_units = ModelMultipleChoiceField(
         label=_("Địa bàn học viên (lớp cụm)"),
         required=False,
         queryset=AdminUnit.objects.none(),
@@ -285,30 +285,31 @@ class CourseForm(forms.Form):
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(label=_("Chuyển sang"), choices=CourseStatus.choices)
     reason = forms.CharField(
-        label=_("Lý do / ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Lý do / ghi chú"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class CloneForm(forms.Form):
-    start_date = forms.DateField(label=_("Ngày bắt đầu của lớp mới"), widget=DATE_WIDGET)
+    start_date = DateField(label=_("Ngày bắt đầu của lớp mới"), widget=DATE_WIDGET)
 
 
 class SessionForm(forms.Form):
-    date = forms.DateField(label=_("Ngày"), widget=DATE_WIDGET)
+    date = DateField(label=_("Ngày"), widget=DATE_WIDGET)
     half_day = forms.ChoiceField(label=_("Buổi"), choices=HalfDay.choices)
     start_time = forms.TimeField(label=_("Từ giờ"), required=False, widget=TimeWidget())
     end_time = forms.TimeField(label=_("Đến giờ"), required=False, widget=TimeWidget())
     kind = forms.ChoiceField(
         label=_("Nội dung"), choices=SessionKind.choices, initial=SessionKind.LECTURE
     )
-    topic = forms.ModelChoiceField(
-        label=_("Chuyên đề"), required=False, queryset=Topic.objects.none()
-    )
+    topic = ModelChoiceField(label=_("Chuyên đề"), required=False, queryset=Topic.objects.none())
     title = forms.CharField(
         label=_("Tiêu đề (nếu khác tên chuyên đề)"), required=False, max_length=300
     )
     room = forms.CharField(label=_("Phòng học"), required=False, max_length=120)
-    lecturers = forms.ModelMultipleChoiceField(
+    lecturers = ModelMultipleChoiceField(
         label=_("Báo cáo viên"), required=False, queryset=Lecturer.objects.none()
     )
 
@@ -334,10 +335,13 @@ class GuestForm(forms.Form):
 
 
 class TopicForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("Đơn vị"), queryset=Organization.objects.none())
+    owner = ModelChoiceField(label=_("Đơn vị"), queryset=Organization.objects.none())
     title = forms.CharField(label=_("Tên chuyên đề"), max_length=300)
     summary = forms.CharField(
-        label=_("Tóm tắt"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Tóm tắt"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     tags = forms.CharField(
         label=_("Từ khoá (cách nhau bằng dấu phẩy)"), required=False, max_length=300
@@ -354,18 +358,18 @@ class MaterialForm(forms.Form):
 
 
 class LecturerForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("Đơn vị quản lý"), queryset=Organization.objects.none())
+    owner = ModelChoiceField(label=_("Đơn vị quản lý"), queryset=Organization.objects.none())
     full_name = forms.CharField(label=_("Họ và tên"), max_length=200)
     academic_title = forms.ChoiceField(
         label=_("Học hàm, học vị"), required=False, choices=AcademicTitle.choices
     )
     position = forms.CharField(label=_("Chức vụ, nơi công tác"), required=False, max_length=200)
-    organization = forms.ModelChoiceField(
+    organization = ModelChoiceField(
         label=_("Cơ quan (trong hệ thống)"), required=False, queryset=Organization.objects.none()
     )
     phone = forms.CharField(label=_("Điện thoại"), required=False, max_length=20)
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
-    topics = forms.ModelMultipleChoiceField(
+    topics = ModelMultipleChoiceField(
         label=_("Chuyên đề giảng dạy"), required=False, queryset=Topic.objects.none()
     )
 

@@ -20,7 +20,7 @@ from core.scope import (
     restrict,
     territory_units_q,
 )
-from core.text import fold, normalize_text, sort_key
+from core.text import clean_note, fold, normalize_text, sort_key
 from core.tokens import new_token
 from courses.models import (
     HALF_DAY_HOURS,
@@ -305,7 +305,10 @@ def course_transition(*, actor: Any, course: Course, to_status: str, reason: str
             _("Không thể chuyển lớp từ “%(a)s” sang “%(b)s”.")
             % {"a": course.get_status_display(), "b": CourseStatus(to_status).label}
         )
-    reason = reason.strip()
+    try:
+        reason = clean_note(reason, field=_("Lý do huỷ lớp"), limit=1000)
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.messages}) from None
     if to_status == CourseStatus.CANCELLED and not reason:
         raise ValidationError({"reason": _("Huỷ lớp phải ghi rõ lý do.")})
     if to_status == CourseStatus.APPROVED and actor is not None and not has_role(actor, MANAGERS):

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.forms import add_failure, parse_id
+from core.forms import add_failure, error_text, parse_id
 from core.pagination import paginate
 from core.roles import COMMITTEE, COURSE_READERS, MANAGERS, Role
 from core.scope import CHANGE, VIEW, get_for_user, has_role, require_role, restrict
@@ -225,7 +225,7 @@ def course_transition(request: HttpRequest, course_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã chuyển trạng thái lớp."))
     else:
-        messages.error(request, _("Trạng thái không hợp lệ."))
+        messages.error(request, error_text(form))
     return redirect(course)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.roles import COMMITTEE, Role
 from core.scope import in_territory, require_role
+from core.text import clean_note, shorten
 from courses.models import Course
 from feedback.models import MAX_SCORE, MIN_SCORE, Source, SurveyRating, SurveyResponse
 from feedback.selectors import SurveyItem, survey_items
@@ -32,10 +34,11 @@ def parse_rating(value: Any, field: str) -> int:
     text = str(value if value is not None else "").strip()
     if not text:
         raise ValidationError(_("Chưa chấm điểm cho “%(f)s”.") % {"f": field})
-    if not text.isdigit() or not MIN_SCORE <= int(text) <= MAX_SCORE:
+    # ASCII digits only: "²".isdigit() is True and int() of 5,000 digits raises.
+    if not re.fullmatch(r"[0-9]{1,2}", text) or not MIN_SCORE <= int(text) <= MAX_SCORE:
         raise ValidationError(
             _("Điểm “%(v)s” cho “%(f)s” không hợp lệ: chọn một số từ %(a)d đến %(b)d.")
-            % {"v": text, "f": field, "a": MIN_SCORE, "b": MAX_SCORE}
+            % {"v": shorten(text), "f": field, "a": MIN_SCORE, "b": MAX_SCORE}
         )
     return int(text)
 
@@ -79,9 +82,10 @@ def response_submit(
         organisation = parse_rating(data.get(ORGANISATION), _("Công tác tổ chức lớp"))
     except ValidationError as exc:
         errors.extend(exc.messages)
-    comment = str(data.get("comment") or "").strip()
-    if len(comment) > MAX_COMMENT:
-        errors.append(_("Ý kiến khác quá dài (tối đa %(n)d ký tự).") % {"n": MAX_COMMENT})
+    try:
+        comment = clean_note(data.get("comment"), field=_("Ý kiến khác"), limit=MAX_COMMENT)
+    except ValidationError as exc:
+        errors.extend(exc.messages)
     if errors:
         raise ValidationError(errors)
     if SurveyResponse.objects.filter(enrollment=enrollment).exists():

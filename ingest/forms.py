@@ -7,15 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ModelChoiceField
 from core.roles import COMMITTEE
 from core.scope import has_role, restrict, territory_units_q
 from orgs.models import Organization
 
 
 class UploadForm(forms.Form):
-    owner = forms.ModelChoiceField(
-        label=_("Đơn vị quản lý hồ sơ"), queryset=Organization.objects.none()
-    )
+    owner = ModelChoiceField(label=_("Đơn vị quản lý hồ sơ"), queryset=Organization.objects.none())
     file = forms.FileField(
         label=_("Tệp danh sách"),
         help_text=_("Tệp .xlsx, .xls, .ods hoặc .csv; dòng đầu là tiêu đề cột."),

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from tinymce.widgets import TinyMCE  # type: ignore[import-untyped]
 
+from core.forms import ModelChoiceField
 from core.scope import VIEW, restrict
 from news.drafting import TEMPLATE_KEYS
 from news.models import Article, Category, CommentStatus
@@ -46,7 +47,7 @@ def editor_config(images: list[dict[str, str]]) -> dict[str, Any]:
 
 def _category_field() -> forms.ModelChoiceField[Category]:
     """Categories in use only: a retired one is not offered for new articles."""
-    return forms.ModelChoiceField(
+    return ModelChoiceField(
         label=_("Chuyên mục"), queryset=Category.objects.filter(is_active=True), empty_label=None
     )
 
@@ -59,7 +60,7 @@ class DraftForm(forms.Form):
 class BlankArticleForm(forms.Form):
     """Viết tin mới: an article not drafted from a class (a conference, a model, ...)."""
 
-    owner = forms.ModelChoiceField(
+    owner = ModelChoiceField(
         label=_("Đơn vị đăng tin"), queryset=Organization.objects.none(), empty_label=None
     )
     title = forms.CharField(label=_("Tiêu đề"), max_length=300)

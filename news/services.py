@@ -27,7 +27,7 @@ from core.scope import (
     require_role,
     territory_allowed,
 )
-from core.text import fold, normalize_text
+from core.text import clean_note, fold, normalize_text
 from courses.models import Course
 from geo.models import Level
 from news.cleaning import check_image, check_plain_text, check_rich_text
@@ -358,6 +358,10 @@ def may_publish(user: Any, article: Article) -> bool:
 def article_transition(*, actor: Any, article: Article, to_status: str, note: str = "") -> Article:
     """Move an article along draft → review → published → unpublished, keeping who and when."""
     require_change(actor, article)
+    try:
+        note = clean_note(note, field=_("Ghi chú"), limit=300)
+    except ValidationError as exc:
+        raise ValidationError({"note": exc.messages}) from None
     locked = Article.objects.select_for_update().get(pk=article.pk)
     if to_status not in locked.next_statuses():
         raise ValidationError(

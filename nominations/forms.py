@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ModelChoiceField
 from core.scope import VIEW, restrict
 from nominations.models import Quota
 from orgs.models import Organization
@@ -22,7 +23,7 @@ def _set_queryset(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
 
 
 class QuotaForm(forms.Form):
-    unit = forms.ModelChoiceField(
+    unit = ModelChoiceField(
         label=_("Đơn vị cử học viên"),
         queryset=Organization.objects.none(),
         error_messages={"invalid_choice": _("Đơn vị không tồn tại hoặc ngoài phạm vi của bạn.")},
@@ -51,7 +52,7 @@ class ReasonForm(forms.Form):
 class PersonChoiceForm(forms.Form):
     """An existing person, chosen from a search (htmx fills the options)."""
 
-    person = forms.ModelChoiceField(
+    person = ModelChoiceField(
         label=_("Người được cử"),
         queryset=Person.objects.none(),
         error_messages={

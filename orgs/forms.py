@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import parse_id
+from core.forms import DateField, ModelChoiceField, parse_id
 from core.scope import VIEW, restrict, units_in_scope
 from geo.models import AdminUnit, Level
 from orgs.models import Organization, OrganizationKind
@@ -17,16 +17,16 @@ class OrganizationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại"), choices=OrganizationKind.choices)
     name = forms.CharField(label=_("Tên"), max_length=255)
     short_name = forms.CharField(label=_("Tên viết tắt"), max_length=60, required=False)
-    territory = forms.ModelChoiceField(
+    territory = ModelChoiceField(
         label=_("Địa bàn"),
         queryset=AdminUnit.objects.none(),
         error_messages={"invalid_choice": _("Địa bàn không tồn tại hoặc ngoài phạm vi của bạn.")},
     )
-    parent = forms.ModelChoiceField(
+    parent = ModelChoiceField(
         label=_("Cơ quan cấp trên"), queryset=Organization.objects.none(), required=False
     )
-    valid_from = forms.DateField(label=_("Hoạt động từ"), required=False, widget=DATE_WIDGET)
-    valid_to = forms.DateField(label=_("Hoạt động đến"), required=False, widget=DATE_WIDGET)
+    valid_from = DateField(label=_("Hoạt động từ"), required=False, widget=DATE_WIDGET)
+    valid_to = DateField(label=_("Hoạt động đến"), required=False, widget=DATE_WIDGET)
 
     def __init__(
         self, *args: Any, user: Any, instance: Organization | None = None, **kwargs: Any
@@ -65,7 +65,7 @@ class OrganizationForm(forms.Form):
 
 class RenameForm(forms.Form):
     new_name = forms.CharField(label=_("Tên mới"), max_length=255)
-    effective = forms.DateField(label=_("Có hiệu lực từ ngày"), widget=DATE_WIDGET)
+    effective = DateField(label=_("Có hiệu lực từ ngày"), widget=DATE_WIDGET)
 
 
 class OrganizationFilterForm(forms.Form):

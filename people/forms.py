@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import parse_id
+from core.forms import DateField, ModelChoiceField, ModelMultipleChoiceField, parse_id
 from core.roles import COMMITTEE, Role
 from core.scope import VIEW, has_role, restrict, roles_of, units_in_scope
 from geo.models import AdminUnit, Level
@@ -56,7 +56,7 @@ def _selected_unit(form: forms.Form, name: str) -> AdminUnit | None:
 class PersonForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=200)
     sex = forms.ChoiceField(label=_("Giới tính"), required=False, choices=[("", "—"), *Sex.choices])
-    birth_date = forms.DateField(label=_("Ngày sinh"), required=False, widget=DATE_WIDGET)
+    birth_date = DateField(label=_("Ngày sinh"), required=False, widget=DATE_WIDGET)
     birth_year = forms.IntegerField(
         label=_("hoặc năm sinh"),
         required=False,
@@ -74,19 +74,19 @@ class PersonForm(forms.Form):
     phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     position = forms.CharField(label=_("Chức vụ"), max_length=200, required=False)
-    organization = forms.ModelChoiceField(
+    organization = ModelChoiceField(
         label=_("Cơ quan công tác"),
         required=False,
         queryset=Organization.objects.none(),
         empty_label="—",
     )
-    home_unit = forms.ModelChoiceField(
+    home_unit = ModelChoiceField(
         label=_("Nơi cư trú (xã, thôn)"),
         required=False,
         queryset=AdminUnit.objects.none(),
         error_messages={"invalid_choice": _("Địa bàn không tồn tại hoặc ngoài phạm vi của bạn.")},
     )
-    categories = forms.ModelMultipleChoiceField(
+    categories = ModelMultipleChoiceField(
         label=_("Đối tượng"),
         required=False,
         queryset=TraineeCategory.objects.filter(is_active=True),
@@ -96,10 +96,8 @@ class PersonForm(forms.Form):
         label=_("Trình độ lý luận chính trị"), required=False, choices=TheoryLevel.choices
     )
     is_party_member = forms.BooleanField(label=_("Đảng viên"), required=False)
-    party_joined_on = forms.DateField(label=_("Ngày vào Đảng"), required=False, widget=DATE_WIDGET)
-    owner = forms.ModelChoiceField(
-        label=_("Đơn vị quản lý hồ sơ"), queryset=Organization.objects.none()
-    )
+    party_joined_on = DateField(label=_("Ngày vào Đảng"), required=False, widget=DATE_WIDGET)
+    owner = ModelChoiceField(label=_("Đơn vị quản lý hồ sơ"), queryset=Organization.objects.none())
     # Set by the page once the likely duplicates were shown and the user chose to go on.
     confirm_new = forms.BooleanField(
         label=_("Vẫn tạo hồ sơ mới"), required=False, widget=forms.HiddenInput
@@ -206,16 +204,16 @@ def _unit_filter_options(user: Any) -> list[AdminUnit]:
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm (tên, CCCD, điện thoại)"), required=False, max_length=100)
-    category = forms.ModelChoiceField(
+    category = ModelChoiceField(
         label=_("Đối tượng"),
         required=False,
         queryset=TraineeCategory.objects.all(),
         empty_label=_("Mọi đối tượng"),
     )
-    unit = forms.ModelChoiceField(
+    unit = ModelChoiceField(
         label=_("Địa bàn"), required=False, queryset=AdminUnit.objects.all(), empty_label=None
     )
-    organization = forms.ModelChoiceField(
+    organization = ModelChoiceField(
         label=_("Cơ quan công tác"),
         required=False,
         queryset=Organization.objects.none(),
@@ -272,9 +270,9 @@ MERGE_CHOICES = [("keep", _("giữ")), ("drop", _("lấy từ hồ sơ kia"))]
 
 class RosterForm(forms.Form):
     name = forms.CharField(label=_("Tên danh sách"), max_length=300)
-    owner = forms.ModelChoiceField(label=_("Đơn vị quản lý"), queryset=Organization.objects.none())
-    period_start = forms.DateField(label=_("Tính từ ngày"), widget=DATE_WIDGET)
-    period_end = forms.DateField(label=_("Đến ngày"), widget=DATE_WIDGET)
+    owner = ModelChoiceField(label=_("Đơn vị quản lý"), queryset=Organization.objects.none())
+    period_start = DateField(label=_("Tính từ ngày"), widget=DATE_WIDGET)
+    period_end = DateField(label=_("Đến ngày"), widget=DATE_WIDGET)
     description = forms.CharField(
         label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -319,19 +317,19 @@ class RosterForm(forms.Form):
 class RosterAddForm(forms.Form):
     """Who to add: every visible person matching all the chosen criteria."""
 
-    categories = forms.ModelMultipleChoiceField(
+    categories = ModelMultipleChoiceField(
         label=_("Đối tượng"),
         required=False,
         queryset=TraineeCategory.objects.all(),
         widget=CHECKBOXES,
     )
-    units = forms.ModelMultipleChoiceField(
+    units = ModelMultipleChoiceField(
         label=_("Địa bàn (gồm mọi xã, thôn trực thuộc)"),
         required=False,
         queryset=AdminUnit.objects.none(),
         widget=CHECKBOXES,
     )
-    organizations = forms.ModelMultipleChoiceField(
+    organizations = ModelMultipleChoiceField(
         label=_("Cơ quan công tác"),
         required=False,
         queryset=Organization.objects.none(),

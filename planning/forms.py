@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateField, ModelChoiceField
 from core.scope import VIEW, restrict
 from orgs.models import Organization, OrganizationKind
 from people.models import TraineeCategory
@@ -16,13 +17,11 @@ DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yy
 
 
 class PlanForm(forms.Form):
-    issuer = forms.ModelChoiceField(
-        label=_("Cơ quan ban hành"), queryset=Organization.objects.none()
-    )
+    issuer = ModelChoiceField(label=_("Cơ quan ban hành"), queryset=Organization.objects.none())
     number = forms.CharField(label=_("Số"), max_length=20)
     symbol = forms.CharField(label=_("Ký hiệu"), max_length=40, help_text=_("Ví dụ: KH/BDVTU"))
     year = forms.IntegerField(label=_("Năm"), min_value=1945, max_value=2100)
-    issue_date = forms.DateField(label=_("Ngày ban hành"), widget=DATE_WIDGET)
+    issue_date = DateField(label=_("Ngày ban hành"), widget=DATE_WIDGET)
     title = forms.CharField(label=_("Trích yếu"), max_length=500)
     classes_target = forms.IntegerField(
         label=_("Số lớp kế hoạch"), min_value=0, max_value=100_000, initial=0
@@ -32,7 +31,10 @@ class PlanForm(forms.Form):
     )
     attachment = forms.FileField(label=_("Văn bản đính kèm (PDF, Word)"), required=False)
     notes = forms.CharField(
-        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Ghi chú"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     target_total = forms.IntegerField(
         label=_("Tổng số học viên"), min_value=0, max_value=MAX_PEOPLE, required=False

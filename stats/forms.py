@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateField, ModelChoiceField
 from core.scope import VIEW, restrict, units_in_scope
 from courses.models import CourseKind, CourseLevel
 from geo.models import AdminUnit, Level
@@ -35,9 +36,9 @@ class StatsFilterForm(forms.Form):
     """Period, territory, map and narrowing filters; every page reads it from GET."""
 
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=1945, max_value=2100)
-    start = forms.DateField(label=_("Từ ngày"), required=False, widget=DATE_WIDGET)
-    end = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE_WIDGET)
-    territory = forms.ModelChoiceField(
+    start = DateField(label=_("Từ ngày"), required=False, widget=DATE_WIDGET)
+    end = DateField(label=_("Đến ngày"), required=False, widget=DATE_WIDGET)
+    territory = ModelChoiceField(
         label=_("Địa bàn"),
         required=False,
         queryset=AdminUnit.objects.none(),
@@ -50,13 +51,13 @@ class StatsFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Loại lớp"), required=False, choices=[("", _("Mọi loại lớp")), *CourseKind.choices]
     )
-    organiser = forms.ModelChoiceField(
+    organiser = ModelChoiceField(
         label=_("Đơn vị tổ chức"),
         required=False,
         queryset=Organization.objects.none(),
         empty_label=_("Mọi đơn vị"),
     )
-    category = forms.ModelChoiceField(
+    category = ModelChoiceField(
         label=_("Đối tượng"),
         required=False,
         queryset=TraineeCategory.objects.all(),
@@ -114,7 +115,7 @@ class ReportForm(forms.Form):
     )
     symbol = forms.CharField(label=_("Ký hiệu"), max_length=40, initial="BC/BDV")
     place = forms.CharField(label=_("Địa danh"), max_length=100)
-    date = forms.DateField(label=_("Ngày báo cáo"), widget=DATE_WIDGET)
+    date = DateField(label=_("Ngày báo cáo"), widget=DATE_WIDGET)
     signer_authority = forms.CharField(
         label=_("Thẩm quyền ký"),
         max_length=100,

@@ -60,7 +60,7 @@ def test_login_failure_then_success_in_vietnamese(page: Any, people: dict[str, U
     page.get_by_label("Tên đăng nhập").fill("quanly.budang")
     page.get_by_label("Mật khẩu").fill("sai")
     page.get_by_role("button", name="Đăng nhập").click()
-    assert page.get_by_role("alert").filter(has_text="không đúng").is_visible()
+    page.get_by_role("alert").filter(has_text="không đúng").wait_for()
     shot(page, "02-login-failed")
     login(page, "quanly.budang")
     assert page.get_by_role("heading", name=re.compile("Xin chào")).is_visible()
@@ -101,7 +101,7 @@ def test_browse_units_old_and_new_maps(page: Any, people: dict[str, User]) -> No
 def test_manager_creates_and_renames_an_organisation(page: Any, people: dict[str, User]) -> None:
     login(page, "quanly.budang")
     page.get_by_role("link", name="Cơ quan, đơn vị").first.click()
-    assert page.get_by_role("link", name="Ban Dân vận Huyện ủy Bù Đăng").is_visible()
+    page.get_by_role("link", name="Ban Dân vận Huyện ủy Bù Đăng").wait_for()
     assert page.get_by_text("Lộc Ninh").count() == 0  # the neighbour stays invisible
     shot(page, "08-orgs-list")
 
@@ -112,13 +112,13 @@ def test_manager_creates_and_renames_an_organisation(page: Any, people: dict[str
     page.get_by_label("Huyện Bù Đăng (cũ) — Tỉnh Bình Phước").check()
     page.get_by_label("Hoạt động từ").fill("31/02/2020")  # impossible date
     page.get_by_role("button", name="Lưu").click()
-    assert page.get_by_text("Nhập một ngày hợp lệ").is_visible()
+    page.get_by_text("Nhập một ngày hợp lệ").wait_for()
     assert not Organization.objects.filter(name="Trung tâm Chính trị huyện Bù Đăng").exists()
     shot(page, "09-org-form-error")
 
     page.get_by_label("Hoạt động từ").fill("01/01/2010")
     page.get_by_role("button", name="Lưu").click()
-    assert page.get_by_role("heading", name="Trung tâm Chính trị huyện Bù Đăng").is_visible()
+    page.get_by_role("heading", name="Trung tâm Chính trị huyện Bù Đăng").wait_for()
 
     page.get_by_role("link", name="Đổi tên").click()
     page.get_by_label("Tên mới").fill("Trung tâm Chính trị xã Bù Đăng")
@@ -144,7 +144,7 @@ def test_manager_creates_an_account_and_language_switch(page: Any, people: dict[
     page.locator("#id_password2").fill("Giao-vu-2025!")
     shot(page, "11-user-form")
     page.get_by_role("button", name="Lưu").click()
-    assert page.get_by_role("link", name="giaovu.budang").is_visible()
+    page.get_by_role("link", name="giaovu.budang").wait_for()
     assert page.get_by_text("canbo.locninh").count() == 0
     shot(page, "12-user-list")
 

@@ -59,7 +59,7 @@ def test_scenario_1_set_up_in_the_browser(page: Any, committee_user: User) -> No
     page.get_by_label("Tổ trưởng tổ dân vận").fill("866")
     shot(page, "s1-01-plan-form")
     page.get_by_role("button", name="Lưu").click()
-    assert page.get_by_role("heading", name="Kế hoạch số 15-KH/BDVTU").is_visible()
+    page.get_by_role("heading", name="Kế hoạch số 15-KH/BDVTU").wait_for()
     assert page.get_by_test_id("plan-progress").get_by_text("0 / 5").is_visible()
 
     # 2. Five cluster classes for the 11 districts and towns.
@@ -98,7 +98,7 @@ def test_scenario_1_set_up_in_the_browser(page: Any, committee_user: User) -> No
         label="Công tác dân vận trong tình hình mới"
     )
     page.get_by_role("button", name="Lưu").click()
-    assert page.get_by_role("heading", name="TS. Nguyễn Văn Hùng").is_visible()
+    page.get_by_role("heading", name="TS. Nguyễn Văn Hùng").wait_for()
 
     # 4. The programme of the first class: opening, a lecture, and a guest.
     first = Course.objects.get(title__contains="cụm 1")
@@ -124,13 +124,13 @@ def test_scenario_1_set_up_in_the_browser(page: Any, committee_user: User) -> No
     shot(page, "s1-04-session-form")
     page.get_by_role("button", name="Lưu", exact=True).click()
     programme = page.get_by_test_id("programme")
-    assert programme.get_by_text("Công tác dân vận trong tình hình mới").is_visible()
+    programme.get_by_text("Công tác dân vận trong tình hình mới").wait_for()
     page.get_by_role("link", name="Thêm đại biểu").click()
     page.get_by_label("Họ và tên").fill("Nguyễn Văn Lợi")
     page.get_by_label("Chức vụ").fill("Phó Bí thư Thường trực Tỉnh ủy")
     page.get_by_label("Phát biểu khai giảng").check()
     page.get_by_role("button", name="Lưu", exact=True).click()
-    assert page.get_by_test_id("guests").get_by_text("Nguyễn Văn Lợi").is_visible()
+    page.get_by_test_id("guests").get_by_text("Nguyễn Văn Lợi").wait_for()
     shot(page, "s1-05-class-page")
 
     # 5. The printable programme is a PDF.
@@ -142,7 +142,7 @@ def test_scenario_1_set_up_in_the_browser(page: Any, committee_user: User) -> No
     page.goto(f"/courses/{second.pk}/sessions/new/")
     page.get_by_label("Ngày", exact=True).fill("05/06/2017")
     page.get_by_role("button", name="Lưu", exact=True).click()  # outside the class dates
-    assert page.get_by_text("nằm ngoài thời gian của lớp").is_visible()
+    page.get_by_text("nằm ngoài thời gian của lớp").wait_for()
     first.refresh_from_db()
     second.start_date = first.start_date
     second.end_date = first.end_date
@@ -154,7 +154,7 @@ def test_scenario_1_set_up_in_the_browser(page: Any, committee_user: User) -> No
     page.get_by_label("Đến giờ").fill("10:00")
     page.get_by_label("Báo cáo viên", exact=True).select_option(label="TS. Nguyễn Văn Hùng")
     page.get_by_role("button", name="Lưu", exact=True).click()
-    assert page.get_by_text("TS. Nguyễn Văn Hùng đã giảng buổi").is_visible()
+    page.get_by_text("TS. Nguyễn Văn Hùng đã giảng buổi").wait_for()
     shot(page, "s1-06-lecturer-clash")
 
     # 7. The plan page lists the five classes, none held yet.

@@ -69,7 +69,7 @@ def test_person_registry_in_the_browser(page: Any, district_user: User) -> None:
     page.get_by_label("Tổ trưởng tổ dân vận", exact=True).check()
     shot(page, "people-01-create-form")
     page.get_by_role("button", name="Lưu").click()
-    assert page.get_by_role("heading", name="Điểu Văn Thạch").is_visible()
+    page.get_by_role("heading", name="Điểu Văn Thạch").wait_for()
     fields = page.get_by_test_id("person-fields")
     assert fields.get_by_text("070085001234").is_visible()
     assert fields.get_by_text("0912345678").is_visible()
@@ -85,7 +85,7 @@ def test_person_registry_in_the_browser(page: Any, district_user: User) -> None:
     shot(page, "people-03-duplicate-warning")
     assert Person.objects.count() == 1
     warning.get_by_role("button", name="Vẫn tạo hồ sơ mới").click()
-    assert page.get_by_role("heading", name="Điểu văn Thạch").is_visible()
+    page.get_by_role("heading", name="Điểu văn Thạch").wait_for()
     assert Person.objects.count() == 2
 
     # 3. Merge the two records from the duplicates page.
@@ -101,7 +101,7 @@ def test_person_registry_in_the_browser(page: Any, district_user: User) -> None:
     table.get_by_label("Tổ trưởng tổ dân vận thôn 2").check()
     shot(page, "people-05-merge")
     page.get_by_role("button", name="Gộp hai hồ sơ").click()
-    assert page.get_by_text("Đã gộp hai hồ sơ.").is_visible()
+    page.get_by_text("Đã gộp hai hồ sơ.").wait_for()
     survivor = Person.objects.get()
     assert survivor.position == "Tổ trưởng tổ dân vận thôn 2"
     assert survivor.citizen_id == "070085001234"
@@ -118,9 +118,9 @@ def test_person_registry_in_the_browser(page: Any, district_user: User) -> None:
     page.get_by_role("link", name="Thêm người theo điều kiện").click()
     page.get_by_label("Tổ trưởng tổ dân vận", exact=True).check()
     page.get_by_role("button", name="Xem trước số người").click()
-    assert page.get_by_test_id("roster-preview").get_by_text("1 người thoả điều kiện").is_visible()
+    page.get_by_test_id("roster-preview").get_by_text("1 người thoả điều kiện").wait_for()
     page.get_by_role("button", name="Thêm vào danh sách").click()
-    assert page.get_by_text("Đã thêm 1 người vào danh sách.").is_visible()
+    page.get_by_text("Đã thêm 1 người vào danh sách.").wait_for()
     shot(page, "people-07-roster")
     page.get_by_role("link", name="Kết quả bồi dưỡng").click()
     coverage = page.get_by_test_id("coverage-table")

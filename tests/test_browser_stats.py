@@ -74,7 +74,7 @@ def test_statistics_in_the_browser(page: Any, demo: None) -> None:  # noqa: F811
     shot(page, "stats-02-breakdown-sex")
 
     page.get_by_role("link", name="Báo cáo viên", exact=True).first.click()
-    assert page.get_by_test_id("lecturer-table").get_by_text("Nguyễn Văn Hùng").is_visible()
+    page.get_by_test_id("lecturer-table").get_by_text("Nguyễn Văn Hùng").wait_for()
     shot(page, "stats-03-lecturers")
 
     # Roster coverage, drilled down to one district's members not yet trained.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import threading
 from typing import Any
 
@@ -134,3 +135,25 @@ def test_concurrent_issuing_never_repeats_or_skips(owner_org: Any, owner: Any) -
     numbers = sorted(Certificate.objects.values_list("number", flat=True))
     assert numbers == list(range(1, 13))
     assert CertificateSeries.objects.get().next_number == 13
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("issued_on", "message"),
+    [
+        (datetime.date(2022, 5, 20), "trước ngày kết thúc lớp (27/05/2022)"),
+        (datetime.date(9999, 12, 31), "quá xa"),
+    ],
+)
+def test_issue_date_must_follow_the_class_and_not_run_far_ahead(
+    course: Any, owner: Any, issued_on: datetime.date, message: str
+) -> None:
+    (enrollment,) = trainees(course, 1)
+    signature = services.Signature(issued_on, "Nguyễn Văn Bình", "Trưởng ban")
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        services.issue(actor=owner, enrollment=enrollment, signature=signature)
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        services.batch_create(
+            actor=owner, course=course, signature=signature, verify_base="http://x/"
+        )
+    assert not Certificate.objects.exists() and not CertificateSeries.objects.exists()

@@ -402,3 +402,58 @@ def test_course_links_keep_each_lists_order_and_names(
     assert ", ".join(links.audience) in body.content.decode()
     empty = course_links(make_course(owner_org, title="Lớp trống"))
     assert (empty.co_organizers, empty.audience, empty.catchment) == ([], [], [])
+
+
+@pytest.mark.parametrize("typed", ["01/01/0001", "31/12/9999", "01/01/1899"])
+def test_out_of_range_years_are_refused_by_name(owner: Any, owner_org: Any, typed: str) -> None:
+    """Year 1 or 9999 is a typo: a message on the field, not an overflow (500)."""
+    course = _with_programme(owner_org, n_sessions=2)
+    client = client_for(owner)
+    clone = client.post(reverse("courses:course_clone", args=[course.pk]), {"start_date": typed})
+    assert "Năm phải từ 1900 đến 2100" in clone.content.decode()
+    session = client.post(
+        reverse("courses:session_create", args=[course.pk]),
+        {"date": typed, "half_day": "morning", "kind": "lecture"},
+    )
+    assert "Năm phải từ 1900 đến 2100" in session.content.decode()
+    assert Course.objects.count() == 1 and course.sessions.count() == 2
+
+
+def test_oversized_ids_in_choices_are_refused(member: Any, owner_org: Any) -> None:
+    huge = "9" * 20  # overflows a SQLite integer: was a 500
+    response = client_for(member).post(
+        reverse("courses:course_create"),
+        {
+            "kind": "training",
+            "title": "Lớp thử",
+            "owner": owner_org.pk,
+            "start_date": "25/05/2022",
+            "end_date": "27/05/2022",
+            "capacity": 10,
+            "co_organizers": [huge],
+            "audience": [huge],
+            "catchment_units": [huge],
+        },
+    )
+    assert response.status_code == 200
+    assert not Course.objects.exists()
+    owner = client_for(member).post(
+        reverse("courses:course_create"),
+        {"kind": "training", "title": "X", "owner": huge, "start_date": "25/05/2022"},
+    )
+    assert owner.status_code == 200 and not Course.objects.exists()
+
+
+def test_cancel_reason_is_bounded_and_cleaned(owner: Any, owner_org: Any) -> None:
+    course = make_course(owner_org)
+    client = client_for(owner)
+    url = reverse("courses:course_transition", args=[course.pk])
+    client.post(url, {"to_status": "cancelled", "reason": "x" * 1001})
+    course.refresh_from_db()
+    assert course.status != "cancelled"
+    refused = client.post(url, {"to_status": "cancelled", "reason": "Bão\x00 lớn"}, follow=True)
+    course.refresh_from_db()
+    assert course.status == "draft" and "Lý do / ghi chú:" in refused.content.decode()
+    client.post(url, {"to_status": "cancelled", "reason": "  Bão lớn\r\n  "})
+    course.refresh_from_db()
+    assert course.status == "cancelled" and course.cancel_reason == "Bão lớn"

@@ -61,19 +61,23 @@ def test_paper_entry_and_bad_input(enrollments: list[Enrollment], secretary: Any
     client = client_for(secretary)
     page = url("enter", enrollment_pk=enrollment.pk)
     item = selectors.survey_items(enrollment.course)[0]
-    for bad in ("0", "6", "năm"):
+    for bad in ("0", "6", "năm", "²", "٣", "9" * 5000):
         data = answers(enrollment)
         data[item.name] = bad
         response = client.post(page, data)
         assert response.status_code == 400
         assert item.label in response.content.decode()
+        assert "9" * 100 not in response.content.decode()  # a long input is not echoed
     response = client.post(page, {"organisation": "3"})
     assert response.status_code == 400 and "Chưa chấm điểm" in response.content.decode()
     assert not SurveyResponse.objects.exists()
-    response = client.post(page, answers(enrollment, score=2, comment="Giờ học hơi dài"))
+    too_long = client.post(page, answers(enrollment, score=2, comment="x" * 5001))
+    assert too_long.status_code == 400 and "Ý kiến khác" in too_long.content.decode()
+    response = client.post(page, answers(enrollment, score=2, comment="Giờ học\x00 hơi dài"))
     assert response.status_code == 302
     saved = SurveyResponse.objects.get()
     assert saved.source == "paper" and saved.entered_by == secretary
+    assert saved.comment == "Giờ học hơi dài"  # the NUL PostgreSQL would refuse is gone
     assert SurveyRating.objects.count() == 2
     again = client.post(page, answers(enrollment, score=5))
     assert "đã gửi phiếu" in again.content.decode()
