@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.models import Assignment, CompletionRule, Result
-from assessment.pdfcheck import check_pdf
 from assessment.selectors import attendance_counts, rule_of
 from core.roles import COMMITTEE, MANAGERS, Role
 from core.scope import (
@@ -28,7 +27,7 @@ from core.scope import (
     restrict,
 )
 from core.text import clean_note
-from core.uploads import check_document
+from core.uploads import check_content, check_document
 from courses.models import Course
 from nominations.models import Enrollment, EnrollmentStatus
 
@@ -72,15 +71,14 @@ def check_assignment_file(upload: UploadedFile, *, field: str = "file") -> str:
         }
     )
     try:
-        kind = check_document(upload, field=field)
+        kind = check_document(upload, field=field, content=False)
     except ValidationError:
         raise refusal from None
     name = (upload.name or "").lower()
     extension = name[name.rfind(".") :] if "." in name else ""
     if extension not in ASSIGNMENT_EXTENSIONS.get(kind, set()):
         raise refusal
-    if kind == "pdf":
-        check_pdf(upload, field=field)
+    check_content(upload, kind, field=field)
     return kind
 
 

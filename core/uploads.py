@@ -6,6 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from core import filecheck
+from core.pdfcheck import check_pdf
+
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 # Leading bytes of the document types we accept.
@@ -25,8 +28,30 @@ _EXTENSIONS = {
 }
 
 
-def check_document(upload: UploadedFile, *, field: str = "file") -> str:
-    """Refuse oversized files and files whose content is not a document type we accept."""
+def check_content(upload: UploadedFile, kind: str, *, field: str = "file") -> None:
+    """Read the file as the `kind` its first bytes claim: a broken, truncated or bomb
+    file is refused with a message naming it (nothing is stored)."""
+    if kind == "pdf":
+        check_pdf(upload, field=field)
+        return
+    name = upload.name or ""
+    extension = name[name.rfind(".") :].lower() if "." in name else ""
+    try:
+        if kind == "office":
+            filecheck.check_office(upload, extension)
+        elif kind in filecheck.IMAGE_CHECKS:
+            filecheck.IMAGE_CHECKS[kind](upload)
+    except filecheck.Corrupt as exc:
+        raise ValidationError(
+            {field: _("Tệp “%(name)s” bị hỏng: %(reason)s.") % {"name": name, "reason": exc}}
+        ) from None
+    finally:
+        upload.seek(0)
+
+
+def check_document(upload: UploadedFile, *, field: str = "file", content: bool = True) -> str:
+    """Refuse oversized files and files whose content is not a document type we accept;
+    with `content`, also a file that is broken inside (see `check_content`)."""
     if upload.size is not None and upload.size > MAX_DOCUMENT_BYTES:
         raise ValidationError(
             {
@@ -50,4 +75,6 @@ def check_document(upload: UploadedFile, *, field: str = "file") -> str:
                 % {"name": upload.name}
             }
         )
+    if content:
+        check_content(upload, kind, field=field)
     return kind

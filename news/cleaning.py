@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.uploads import check_content
+
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
 ALLOWED_TAGS = {
@@ -105,11 +107,19 @@ def check_image(upload: UploadedFile, *, field: str = "file") -> str:
     upload.seek(0)
     name = (upload.name or "").lower()
     extension = name[name.rfind(".") :] if "." in name else ""
-    for signature, kind, extensions in _SIGNATURES:
-        if head.startswith(signature) and extension in extensions:
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP" and extension == ".webp":
-        return "webp"
+    found = next(
+        (
+            k
+            for signature, k, extensions in _SIGNATURES
+            if head.startswith(signature) and extension in extensions
+        ),
+        None,
+    )
+    if found is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP" and extension == ".webp":
+        found = "webp"
+    if found is not None:
+        check_content(upload, found, field=field)  # a truncated or giant image: refused
+        return found
     raise ValidationError(
         {
             field: _(

@@ -23,6 +23,7 @@ from orgs.models import Organization, OrganizationKind
 from people.models import Lecturer
 from tests.course_helpers import make_lecturer
 from tests.factories import UserFactory
+from tests.news_helpers import tiny_png
 from tests.test_nominations_fixtures import make_person, make_unit, nominating_course
 
 PROGRAMME = [
@@ -136,5 +137,5 @@ def _blank_pdf() -> bytes:
 
 
 PDF = _blank_pdf()
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = tiny_png()
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64

@@ -15,7 +15,7 @@ from pypdf.generic import NameObject, StreamObject
 
 from assessment import services
 from assessment.models import Assignment
-from assessment.pdfcheck import MAX_PDF_PAGES
+from core.pdfcheck import MAX_PDF_PAGES
 from tests.test_assessment_fixtures import (  # noqa: F401 - fixtures
     PDF,
     course,

@@ -14,6 +14,7 @@ from courses.models import Course, Session, Topic
 from tests.conftest import client_for
 from tests.course_helpers import D, make_course, make_lecturer, make_topic
 from tests.factories import UserFactory
+from tests.test_assessment_fixtures import PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -205,7 +206,7 @@ def test_topic_search_without_accents_and_material_checks(member: Any, owner_org
     )
     assert "không phải tài liệu" in response.content.decode()
     assert not topic.materials.exists()
-    pdf = SimpleUploadedFile("tai-lieu.pdf", b"%PDF-1.4\n1 0 obj\n")
+    pdf = SimpleUploadedFile("tai-lieu.pdf", PDF)
     client.post(
         reverse("courses:material_upload", args=[topic.pk]), {"title": "Tài liệu", "file": pdf}
     )

@@ -11,6 +11,7 @@ from people.models import TraineeCategory
 from planning.models import TrainingPlan
 from tests.conftest import client_for
 from tests.course_helpers import D, make_course
+from tests.test_assessment_fixtures import PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +80,7 @@ def test_attachment_checked_by_content(member: Any, owner_org: Any) -> None:
     )
     assert "không phải tài liệu" in response.content.decode()
     assert not TrainingPlan.objects.exists()
-    real = SimpleUploadedFile("kehoach.pdf", b"%PDF-1.7\n%...\n", "application/pdf")
+    real = SimpleUploadedFile("kehoach.pdf", PDF, "application/pdf")
     client_for(member).post(
         reverse("planning:plan_create"), {**_plan_post(owner_org), "attachment": real}
     )
@@ -138,7 +139,7 @@ def test_failed_plan_save_leaves_no_file_and_replaced_file_is_removed(
         _plan_post(owner_org, number="69", title="Kế hoạch khác"),
     )
     first, second = TrainingPlan.objects.order_by("number")
-    pdf = b"%PDF-1.7\n%...\n"
+    pdf = PDF
     # Taking the other plan's number fails after the file would have been stored.
     with pytest.raises(Exception, match="đã có kế hoạch"):
         plan_services.plan_update(

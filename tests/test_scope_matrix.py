@@ -53,6 +53,7 @@ from planning.models import TrainingPlan
 from planning.services import plan_create
 from tests.course_helpers import make_course, make_lecturer, make_topic
 from tests.factories import OrganizationFactory, UserFactory
+from tests.news_helpers import tiny_png
 from tests.test_assessment_fixtures import PDF
 from trainee import services as trainee_services
 from trainee.models import PersonalLink
@@ -203,7 +204,7 @@ def _news_article(world: World) -> Article:
     news_services.image_add(
         actor=None,
         article=article,
-        upload=SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32),
+        upload=SimpleUploadedFile("a.png", tiny_png()),
         caption="Ảnh lớp",
         alt="Ảnh lớp",
     )
@@ -349,7 +350,7 @@ def world(owner_org: Organization, outsider_org: Organization, bu_dang: AdminUni
         year=2022,
         issue_date=datetime.date(2022, 1, 10),
         title="Kế hoạch bí mật Bù Đăng",
-        attachment=SimpleUploadedFile("kh.pdf", b"%PDF-1.4\n"),
+        attachment=SimpleUploadedFile("kh.pdf", PDF),
     )
     course = make_course(owner_org, title="Lớp bí mật Bù Đăng", plan=plan, capacity=10)
     topic = make_topic(owner_org, "Chuyên đề Bù Đăng")
@@ -367,7 +368,7 @@ def world(owner_org: Organization, outsider_org: Organization, bu_dang: AdminUni
         actor=None, course=course, full_name="Đại Biểu Bí Mật", title="Bí thư"
     )
     material = TopicMaterial.objects.create(
-        topic=topic, title="Tài liệu", file=SimpleUploadedFile("t.pdf", b"%PDF-1.4\n")
+        topic=topic, title="Tài liệu", file=SimpleUploadedFile("t.pdf", PDF)
     )
     person = person_create(
         actor=None,
