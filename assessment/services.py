@@ -26,7 +26,7 @@ from core.scope import (
     require_role,
     restrict,
 )
-from core.text import clean_note
+from core.text import clean_note, shorten
 from core.uploads import check_content, check_document
 from courses.models import Course
 from nominations.models import Enrollment, EnrollmentStatus
@@ -222,14 +222,13 @@ def parse_score(value: str) -> Decimal:
         score = Decimal(text)
     except InvalidOperation:
         score = Decimal("NaN")
-    if not score.is_finite() or not re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
+    shown = shorten(value.strip())
+    if not score.is_finite() or not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text):
         raise ValidationError(
-            {"score": _("Điểm “%(v)s” không phải là số (ví dụ 8 hoặc 8,5).") % {"v": value}}
+            {"score": _("Điểm “%(v)s” không phải là số (ví dụ 8 hoặc 8,5).") % {"v": shown}}
         )
     if score < 0 or score > 10:
-        raise ValidationError(
-            {"score": _("Điểm %(v)s nằm ngoài thang điểm 0–10.") % {"v": value.strip()}}
-        )
+        raise ValidationError({"score": _("Điểm %(v)s nằm ngoài thang điểm 0–10.") % {"v": shown}})
     if score != score.quantize(Decimal("0.1")):
         raise ValidationError({"score": _("Điểm chỉ lấy một chữ số thập phân (ví dụ 8,5).")})
     return score.quantize(Decimal("0.1"))

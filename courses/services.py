@@ -31,6 +31,7 @@ from courses.models import (
     CourseLevel,
     CourseStatus,
     CourseStatusChange,
+    HalfDay,
     Session,
     SessionKind,
     SessionLecturer,
@@ -456,6 +457,15 @@ def cluster_create(
 # --- programme ------------------------------------------------------------------------
 
 
+# When a session of each half-day may start (they overlap: a lecture from 11:30 is
+# still the morning's, one from 17:30 may be the afternoon's or the evening's).
+HALF_DAY_STARTS = {
+    HalfDay.MORNING: (datetime.time(5, 0), datetime.time(12, 0)),
+    HalfDay.AFTERNOON: (datetime.time(11, 0), datetime.time(18, 0)),
+    HalfDay.EVENING: (datetime.time(16, 30), datetime.time(23, 0)),
+}
+
+
 def session_times(
     day: datetime.date,
     half_day: str,
@@ -463,6 +473,22 @@ def session_times(
     end: datetime.time | None,
 ) -> tuple[datetime.datetime, datetime.datetime]:
     default_start, default_end = HALF_DAY_HOURS[half_day]  # type: ignore[index]
+    earliest, latest = HALF_DAY_STARTS[half_day]  # type: ignore[index]
+    if start is not None and not earliest <= start <= latest:
+        raise ValidationError(
+            {
+                "start_time": _(
+                    "Giờ bắt đầu %(t)s không thuộc buổi “%(b)s” (từ %(a)s đến %(z)s): "
+                    "chọn lại buổi hoặc sửa giờ."
+                )
+                % {
+                    "t": start.strftime("%H:%M"),
+                    "b": HalfDay(half_day).label,
+                    "a": earliest.strftime("%H:%M"),
+                    "z": latest.strftime("%H:%M"),
+                }
+            }
+        )
     zone = timezone.get_current_timezone()
     starts = datetime.datetime.combine(day, start or default_start, tzinfo=zone)
     ends = datetime.datetime.combine(day, end or default_end, tzinfo=zone)

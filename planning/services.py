@@ -39,6 +39,18 @@ def _save(plan: TrainingPlan, targets: Sequence[tuple[TraineeCategory | None, in
         raise ValidationError(
             {"number": _("Cơ quan đã có kế hoạch mang số này trong năm.")}
         ) from None
+    total = next((n for category, n in targets if category is None), None)
+    for category, trainees in targets:
+        if category is not None and total is not None and trainees > total:
+            raise ValidationError(
+                {
+                    "target_total": _(
+                        "Chỉ tiêu đối tượng “%(c)s” (%(n)d người) lớn hơn tổng số học viên "
+                        "của kế hoạch (%(t)d người)."
+                    )
+                    % {"c": category, "n": trainees, "t": total}
+                }
+            )
     seen: set[int | None] = set()
     rows = []
     for category, trainees in targets:

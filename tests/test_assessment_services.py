@@ -95,7 +95,8 @@ def test_batch_upload_matches_by_citizen_id_and_stt(
     [
         ("11", "ngoài thang"),
         ("tám", "không phải là số"),
-        ("-1", "không phải là số"),
+        ("-1", "ngoài thang"),
+        ("9" * 5000, "ngoài thang"),
         ("8,55", "một chữ số"),
         ("", "Chưa nhập"),
         ("NaN", "không phải là số"),

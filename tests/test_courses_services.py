@@ -96,6 +96,23 @@ def test_end_time_before_start_time(owner_org: Any) -> None:
     assert "Giờ kết thúc phải sau giờ bắt đầu" in str(excinfo.value)
 
 
+@pytest.mark.parametrize(
+    ("half_day", "start"),
+    [("afternoon", datetime.time(22, 0)), ("morning", datetime.time(14, 0))],
+)
+def test_start_time_must_fit_the_half_day(
+    owner_org: Any, half_day: str, start: datetime.time
+) -> None:
+    course = make_course(owner_org)
+    with pytest.raises(ValidationError, match="không thuộc buổi"):
+        _session(course, D(2022, 5, 25), half_day, kind="opening", start_time=start)
+    assert not Session.objects.exists()
+    evening = _session(
+        course, D(2022, 5, 25), "evening", kind="closing", start_time=datetime.time(19)
+    )
+    assert evening.half_day == "evening"
+
+
 def test_lecturer_cannot_be_in_two_places(owner_org: Any, outsider_org: Any) -> None:
     lecturer = make_lecturer(owner_org)
     topic = make_topic(owner_org)

@@ -61,6 +61,8 @@ def test_plan_number_unique_per_issuer_and_year(member: Any, owner_org: Any) -> 
         ({"issue_date": "01/01/2019"}, "phải thuộc năm 2023"),
         ({"year": "năm ngoái"}, "Nhập một số nguyên"),
         ({"target_total": "-5"}, "lớn hơn hoặc bằng 0"),
+        ({"target_total": "100"}, "lớn hơn tổng số học viên"),
+        ({"notes": "x" * 5001}, "5000"),
         ({"target_total": "100000000000000000000"}, "nhỏ hơn hoặc bằng 10000000"),
     ],
 )
