@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -258,3 +260,32 @@ def test_committee_member_may_take_attendance(
     url = reverse("attendance:mark", args=[sessions[0].pk, trainees[0].pk])
     assert client_for(member).post(url, {"mark": "absent"}, **HTMX).status_code == 200
     assert Attendance.objects.get().mark == Mark.ABSENT
+
+
+def test_a_1000_trainee_class_costs_the_same_queries(
+    secretary: Any, course: Course, sessions: list[Session]
+) -> None:
+    """The issue's figure: the attendance pages of a 1,000-trainee class issue the
+    same number of queries as those of the fixture's small class."""
+    client = client_for(secretary)
+    pages = [
+        reverse("attendance:session", args=[sessions[0].pk]),
+        reverse("attendance:grid", args=[course.pk]),
+    ]
+
+    def counts() -> list[int]:
+        found = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            found.append(len(captured))
+        return found
+
+    services.mark_all_present(actor=secretary, session=sessions[0])
+    small = counts()
+    already = Enrollment.objects.filter(course=course).count()
+    people = [make_person(course.owner, f"Trần Văn Học Viên{i}") for i in range(1000 - already)]
+    Enrollment.objects.bulk_create(Enrollment(course=course, person=p) for p in people)
+    assert Enrollment.objects.filter(course=course).count() == 1000
+    services.mark_all_present(actor=secretary, session=sessions[0])
+    assert counts() == small
