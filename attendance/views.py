@@ -203,13 +203,13 @@ def badges_pdf(request: HttpRequest, course_pk: int) -> HttpResponse:
 
 @require_POST
 def badge_reissue(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
-    require_role(request.user, ATTENDANCE_ROLES)
-    enrollment = get_for_user(
+    enrollment = get_in_territory(
         Enrollment.objects.select_related("person", "course").filter(
             status=EnrollmentStatus.ENROLLED
         ),
         request.user,
         enrollment_pk,
+        ATTENDANCE_ROLES,
     )
     services.badge_reissue(actor=request.user, enrollment=enrollment)
     messages.success(

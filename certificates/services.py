@@ -229,7 +229,9 @@ def reissue(
 ) -> Certificate:
     """Cấp lại: revoke the old one and issue a new number linked to it, together."""
     old = Certificate.objects.get(pk=certificate.pk)
-    signature = signature or Signature(timezone.localdate(), old.signer_name, old.signer_title)
+    # Today, or the class's last day when a misprint is reissued before the class ends.
+    day = max(timezone.localdate(), old.enrollment.course.end_date)
+    signature = signature or Signature(day, old.signer_name, old.signer_title)
     enrollment = Enrollment.objects.select_related("course__owner", "person").get(
         pk=old.enrollment_id
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
-from typing import IO
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
@@ -25,13 +25,15 @@ MAX_PIXELS = 100_000_000
 # than its stored size one member may grow (text XML compresses ~10:1).
 MAX_ZIP_UNPACKED = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 200
+MIN_RATIO_BYTES = 16 * 1024 * 1024
 MAX_ZIP_MEMBERS = 5_000
 
 # The part every office document of a kind must hold.
+# (Word Online saves word/document2.xml: a numbered variant is the main part too.)
 _OFFICE_MAIN_PART = {
-    ".docx": "word/document.xml",
-    ".xlsx": "xl/workbook.xml",
-    ".pptx": "ppt/presentation.xml",
+    ".docx": ("word/document", ".xml"),
+    ".xlsx": ("xl/workbook", ".xml"),
+    ".pptx": ("ppt/presentation", ".xml"),
 }
 _OPEN_DOCUMENT_TYPES = {
     ".odt": b"application/vnd.oasis.opendocument.text",
@@ -61,6 +63,48 @@ def _check_pixels(width: int, height: int) -> None:
         )
 
 
+# Adam7 passes: (first column, first row, column step, row step).
+_ADAM7 = (
+    (0, 0, 8, 8),
+    (4, 0, 8, 8),
+    (0, 4, 4, 8),
+    (2, 0, 4, 4),
+    (0, 2, 2, 4),
+    (1, 0, 2, 2),
+    (0, 1, 1, 2),
+)
+CHUNK = 1024 * 1024
+
+
+def _png_size(width: int, height: int, bits: int, interlaced: bool) -> int:
+    """Bytes the pixel data inflates to: each row's bytes plus its filter byte."""
+
+    def rows(w: int, h: int) -> int:
+        return 0 if w == 0 or h == 0 else h * ((w * bits + 7) // 8 + 1)
+
+    if not interlaced:
+        return rows(width, height)
+    return sum(
+        rows((width - x + dx - 1) // dx, (height - y + dy - 1) // dy)
+        for x, y, dx, dy in _ADAM7
+        if width > x and height > y
+    )
+
+
+def _inflate_counted(inflater: Any, data: bytes, done: int, expected: int) -> int:
+    """Inflate `data` a megabyte at a time, keeping nothing: the running total,
+    refused as soon as it passes what the header declared."""
+    while data:
+        out = inflater.decompress(data, CHUNK)
+        done += len(out)
+        if done > expected:
+            raise Corrupt(_("dữ liệu ảnh giải nén lớn hơn kích thước khai báo"))
+        data = inflater.unconsumed_tail
+        if inflater.eof:
+            break
+    return done
+
+
 def check_png(upload: IO[bytes]) -> None:
     """Every chunk whole with a right CRC, IHDR first, IEND last, pixels inflate."""
     data = _read_all(upload)
@@ -82,18 +126,15 @@ def check_png(upload: IO[bytes]) -> None:
         if not seen_header:
             if kind != b"IHDR" or length != 13:
                 raise Corrupt(_("thiếu phần đầu của ảnh PNG"))
-            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+            width, height, depth, colour, _method, _filter, interlace = struct.unpack(
+                ">IIBBBBB", body
+            )
             _check_pixels(width, height)
             channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}.get(colour, 4)
-            row = (width * channels * max(depth, 1) + 7) // 8 + 1
-            expected = row * height
+            expected = _png_size(width, height, channels * max(depth, 1), interlace == 1)
             seen_header = True
         elif kind == b"IDAT":
-            # Inflate without keeping the pixels: at most the declared size.
-            out = inflater.decompress(body, max(expected - inflated, 0) + 1)
-            inflated += len(out)
-            if inflated > expected:
-                raise Corrupt(_("dữ liệu ảnh giải nén lớn hơn kích thước khai báo"))
+            inflated = _inflate_counted(inflater, body, inflated, expected)
         elif kind == b"IEND":
             seen_end = True
             break
@@ -103,10 +144,9 @@ def check_png(upload: IO[bytes]) -> None:
 
 
 def check_jpeg(upload: IO[bytes]) -> None:
-    """Markers walk from SOI to a frame header and the scan; the file ends with EOI."""
+    """Markers walk from SOI to a frame header and the scan; an EOI follows the scan
+    (phones may append more after it: a motion photo's video, a maker's trailer)."""
     data = _read_all(upload)
-    if not data.rstrip(b"\x00").endswith(b"\xff\xd9"):
-        raise Corrupt(_("tệp ảnh bị cắt cụt"))
     pos, frame = 2, False
     while pos + 4 <= len(data):
         if data[pos] != 0xFF:
@@ -127,6 +167,8 @@ def check_jpeg(upload: IO[bytes]) -> None:
         if marker == 0xDA:  # start of scan: the compressed pixels follow
             if not frame:
                 raise Corrupt(_("cấu trúc ảnh JPEG không hợp lệ"))
+            if data.find(b"\xff\xd9", pos + 2 + length) < 0:
+                raise Corrupt(_("tệp ảnh bị cắt cụt"))
             return
         pos += 2 + length
     raise Corrupt(_("cấu trúc ảnh JPEG không hợp lệ"))
@@ -134,7 +176,7 @@ def check_jpeg(upload: IO[bytes]) -> None:
 
 def check_gif(upload: IO[bytes]) -> None:
     data = _read_all(upload)
-    if len(data) < 14 or not data.rstrip(b"\x00").endswith(b"\x3b"):
+    if len(data) < 14:  # header and screen descriptor (the trailer is often left off)
         raise Corrupt(_("tệp ảnh bị cắt cụt"))
     width, height = struct.unpack("<HH", data[6:10])
     _check_pixels(width, height)
@@ -143,7 +185,7 @@ def check_gif(upload: IO[bytes]) -> None:
 def check_webp(upload: IO[bytes]) -> None:
     data = _read_all(upload)
     (size,) = struct.unpack("<I", data[4:8])
-    if size + 8 != len(data) and size + 9 != len(data):  # an odd size has one pad byte
+    if size + 8 > len(data):  # shorter than its RIFF header says
         raise Corrupt(_("tệp ảnh bị cắt cụt"))
 
 
@@ -158,7 +200,10 @@ def check_office(upload: IO[bytes], extension: str) -> None:
                 raise Corrupt(_("tệp có quá nhiều thành phần"))
             names = {m.filename for m in members}
             main = _OFFICE_MAIN_PART.get(extension)
-            if main is not None and main not in names:
+            if main is not None and not any(
+                n.startswith(main[0]) and n.endswith(main[1]) and "/" not in n[len(main[0]) :]
+                for n in names
+            ):
                 raise Corrupt(_("không phải tài liệu %(ext)s") % {"ext": extension})
             kind = _OPEN_DOCUMENT_TYPES.get(extension)
             declared = b""
@@ -175,16 +220,16 @@ def check_office(upload: IO[bytes], extension: str) -> None:
                         read += len(chunk)
                         total += len(chunk)
                         if total > MAX_ZIP_UNPACKED or (
-                            read > 1024 * 1024
+                            read > MIN_RATIO_BYTES
                             and read > MAX_ZIP_RATIO * max(member.compress_size, 1)
                         ):
                             raise Corrupt(_("nội dung nén giải ra quá lớn (nghi là “bom nén”)"))
     except Corrupt:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, KeyError):
-        raise Corrupt(_("tệp nén bị hỏng hoặc bị cắt cụt")) from None
-    except NotImplementedError:  # an unknown compression method or encryption
+    except (NotImplementedError, RuntimeError):  # an unknown method, or encrypted entries
         raise Corrupt(_("tệp nén dùng cách nén hoặc mã hoá không hỗ trợ")) from None
+    except Exception:  # BadZipFile, zlib.error, LZMAError, EOFError…: a damaged archive
+        raise Corrupt(_("tệp nén bị hỏng hoặc bị cắt cụt")) from None
     finally:
         upload.seek(0)
 

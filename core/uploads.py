@@ -36,17 +36,22 @@ def check_content(upload: UploadedFile, kind: str, *, field: str = "file") -> No
         return
     name = upload.name or ""
     extension = name[name.rfind(".") :].lower() if "." in name else ""
+    reason = ""
     try:
         if kind == "office":
             filecheck.check_office(upload, extension)
         elif kind in filecheck.IMAGE_CHECKS:
             filecheck.IMAGE_CHECKS[kind](upload)
     except filecheck.Corrupt as exc:
-        raise ValidationError(
-            {field: _("Tệp “%(name)s” bị hỏng: %(reason)s.") % {"name": name, "reason": exc}}
-        ) from None
+        reason = str(exc)
+    except Exception:  # zlib.error, struct.error…: damage the checks did not name
+        reason = _("dữ liệu bên trong không đọc được")
     finally:
         upload.seek(0)
+    if reason:
+        raise ValidationError(
+            {field: _("Tệp “%(name)s” bị hỏng: %(reason)s.") % {"name": name, "reason": reason}}
+        )
 
 
 def check_document(upload: UploadedFile, *, field: str = "file", content: bool = True) -> str:

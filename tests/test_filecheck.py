@@ -65,3 +65,46 @@ def test_news_images_are_read_too() -> None:
     assert "bị cắt cụt" in _refusal("anh.png", tiny_png()[:-8], check_image)
     giant = png(60_000, 60_000)
     assert zlib.crc32(giant) and "quá lớn" in _refusal("anh.png", giant, check_image)
+
+
+def _png_chunks(header: bytes, idat: bytes) -> bytes:
+    import struct
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    signature = b"\x89PNG\r\n\x1a\n"
+    return signature + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def test_real_world_variants_pass() -> None:
+    """Interlaced PNGs, phone JPEGs with data after the end marker, Word Online's
+    document2.xml, a GIF without its trailer."""
+    import io
+    import struct
+    import zipfile
+
+    # A 3×3 interlaced RGB PNG: seven Adam7 passes, each row with its filter byte.
+    header = struct.pack(">IIBBBBB", 3, 3, 8, 2, 0, 0, 1)
+    # Passes 1, 4, 5, 6, 7 hold 4 + 4 + 7 + 8 + 10 = 33 bytes: more than the 30 of a
+    # plain 3×3 image, which a check ignoring interlacing would call oversized.
+    idat = zlib.compress(b"\x00" * 33)
+    assert check_document(SimpleUploadedFile("xen-ke.png", _png_chunks(header, idat))) == "png"
+    motion = JPEG + b"\x00\x00MotionPhoto_Data" + b"\x00" * 64
+    assert check_document(SimpleUploadedFile("dien-thoai.jpg", motion)) == "jpeg"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document2.xml", "<w:document/>")
+    assert check_document(SimpleUploadedFile("online.docx", buffer.getvalue())) == "office"
+    gif = b"GIF87a\x01\x00\x01\x00\x00\x00\x00" + b"\x2c" + b"\x00" * 12
+    assert check_image(SimpleUploadedFile("a.gif", gif)) == "gif"
+
+
+def test_damaged_pixel_data_is_a_message_not_a_500() -> None:
+    import struct
+
+    header = struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0)
+    garbage = _png_chunks(header, b"\x78\x9c" + b"\xff" * 40)  # zlib header, then rubbish
+    assert "bị hỏng" in _refusal("anh.png", garbage)

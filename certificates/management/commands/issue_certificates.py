@@ -98,7 +98,7 @@ class Command(BaseCommand):
             options["signer_title"] or (last.signer_title if last else ""),
         )
         try:
-            signature.check()
+            signature.check(course)
         except ValidationError as error:
             raise CommandError(
                 " ".join(error.messages) + " (--signer-name, --signer-title)"
