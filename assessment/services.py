@@ -253,10 +253,7 @@ def grade_set(*, actor: Any, enrollment: Enrollment, score: str, comment: str = 
             raise PermissionDenied(_("Bạn không chấm bài của lớp này."))
     _enrolled(enrollment)
     value = parse_score(score)
-    try:
-        comment = clean_note(comment, field=_("Nhận xét"), limit=1000)
-    except ValidationError as exc:
-        raise ValidationError({"comment": exc.messages}) from None
+    comment = clean_note(comment, field=_("Nhận xét"), limit=1000, key="comment")
     assignment, _created = Assignment.objects.select_for_update().get_or_create(
         enrollment=enrollment
     )
@@ -376,10 +373,7 @@ def result_override(
     if actor is not None:
         require_role(actor, MANAGERS)
         require_change(actor, enrollment.course)
-    try:
-        reason = clean_note(reason, field=_("Lý do quyết định"), limit=500)
-    except ValidationError as exc:
-        raise ValidationError({"reason": exc.messages}) from None
+    reason = clean_note(reason, field=_("Lý do quyết định"), limit=500, key="reason")
     if passed is not None and not reason:
         raise ValidationError({"reason": _("Phải ghi lý do khi quyết định khác kết quả tính.")})
     _enrolled(enrollment)

@@ -43,12 +43,16 @@ def _organised(request: HttpRequest, course_pk: int, roles: frozenset[str]) -> C
     return get_in_territory(Course.objects.select_related("owner"), request.user, course_pk, roles)
 
 
-def _enrollment(request: HttpRequest, enrollment_pk: int) -> Enrollment:
-    """An enrollment of a class the user may see (a lecturer: a class they teach)."""
+def _enrollment(
+    request: HttpRequest, enrollment_pk: int, roles: frozenset[str] | None = None
+) -> Enrollment:
+    """An enrollment of a class the user may see (a lecturer: a class they teach); with
+    `roles`, of a class of the user's own territory only (see `_organised`)."""
     enrollment = (
         Enrollment.objects.select_related("person", "course").filter(pk=enrollment_pk).first()
     )
-    course = _course(request, enrollment.course_id if enrollment else 0)
+    course_pk = enrollment.course_id if enrollment else 0
+    course = _course(request, course_pk) if roles is None else _organised(request, course_pk, roles)
     assert enrollment is not None
     enrollment.course = course
     return enrollment
@@ -118,8 +122,7 @@ def rule_set(request: HttpRequest, course_pk: int) -> HttpResponse:
 @require_POST
 def override(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
     require_role(request.user, MANAGERS)
-    enrollment = _enrollment(request, enrollment_pk)
-    enrollment.course = _organised(request, enrollment.course_id, MANAGERS)
+    enrollment = _enrollment(request, enrollment_pk, MANAGERS)
     choice = request.POST.get("decision", "")
     decisions: dict[str, bool | None] = {"pass": True, "fail": False, "clear": None}
     if choice not in decisions:
@@ -210,8 +213,7 @@ def grade(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
     require_role(request.user, services.COLLECTORS)
-    enrollment = _enrollment(request, enrollment_pk)
-    enrollment.course = _organised(request, enrollment.course_id, services.COLLECTORS)
+    enrollment = _enrollment(request, enrollment_pk, services.COLLECTORS)
     form = SubmitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

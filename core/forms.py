@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.forms import Form
 from django.utils.translation import gettext_lazy as _
 
@@ -52,11 +53,6 @@ def parse_id(value: object) -> int | None:
     return int(text) if _ID_RE.fullmatch(text) else None
 
 
-def _valid_ids(values: Any) -> bool:
-    """Every value an ASCII id that fits the database (a 20-digit id overflows SQLite)."""
-    return all(_ID_RE.fullmatch(str(v)) for v in values)
-
-
 class DateField(forms.DateField):
     """A date between MIN_YEAR and MAX_YEAR: year 1 or 9999 is a typo, not a date
     (and overflows date arithmetic such as shifting a cloned class)."""
@@ -83,7 +79,8 @@ class ModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         if (
             value not in self.empty_values
             and self.to_field_name is None
-            and not _valid_ids([value])
+            and not isinstance(value, Model)  # an initial value given as the object
+            and parse_id(value) is None  # a 20-digit id overflows SQLite
         ):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
@@ -95,7 +92,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[
     def _check_values(self, value: Any) -> Any:
         if self.to_field_name is None:
             for item in value:
-                if not _valid_ids([item]):
+                if parse_id(item) is None:
                     raise ValidationError(
                         self.error_messages["invalid_pk_value"],
                         code="invalid_pk_value",

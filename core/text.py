@@ -81,17 +81,19 @@ def normalize_text(value: str) -> str:
 _NOTE_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def clean_note(value: object, *, field: str, limit: int) -> str:
+def clean_note(value: object, *, field: str, limit: int, key: str | None = None) -> str:
     """A free-text note (a reason, a comment) typed by a user: NFC, trimmed, line
     breaks kept, no control characters (PostgreSQL refuses a NUL in text);
-    ValidationError naming `field` when longer than `limit`."""
+    ValidationError naming `field` when longer than `limit` (on form field `key`)."""
     text = str(value if value is not None else "").replace("\r\n", "\n").replace("\r", "\n")
     text = _NOTE_CONTROL_RE.sub("", unicodedata.normalize("NFC", text)).strip()
     if len(text) > limit:
-        raise ValidationError(
-            _("“%(field)s” dài %(n)d ký tự, tối đa %(limit)d ký tự.")
-            % {"field": field, "n": len(text), "limit": limit}
-        )
+        message = _("“%(field)s” dài %(n)d ký tự, tối đa %(limit)d ký tự.") % {
+            "field": field,
+            "n": len(text),
+            "limit": limit,
+        }
+        raise ValidationError({key: message} if key else message)
     return text
 
 

@@ -306,10 +306,7 @@ def course_transition(*, actor: Any, course: Course, to_status: str, reason: str
             _("Không thể chuyển lớp từ “%(a)s” sang “%(b)s”.")
             % {"a": course.get_status_display(), "b": CourseStatus(to_status).label}
         )
-    try:
-        reason = clean_note(reason, field=_("Lý do huỷ lớp"), limit=1000)
-    except ValidationError as exc:
-        raise ValidationError({"reason": exc.messages}) from None
+    reason = clean_note(reason, field=_("Lý do huỷ lớp"), limit=1000, key="reason")
     if to_status == CourseStatus.CANCELLED and not reason:
         raise ValidationError({"reason": _("Huỷ lớp phải ghi rõ lý do.")})
     if to_status == CourseStatus.APPROVED and actor is not None and not has_role(actor, MANAGERS):

@@ -358,10 +358,7 @@ def may_publish(user: Any, article: Article) -> bool:
 def article_transition(*, actor: Any, article: Article, to_status: str, note: str = "") -> Article:
     """Move an article along draft → review → published → unpublished, keeping who and when."""
     require_change(actor, article)
-    try:
-        note = clean_note(note, field=_("Ghi chú"), limit=300)
-    except ValidationError as exc:
-        raise ValidationError({"note": exc.messages}) from None
+    note = clean_note(note, field=_("Ghi chú"), limit=300, key="note")
     locked = Article.objects.select_for_update().get(pk=article.pk)
     if to_status not in locked.next_statuses():
         raise ValidationError(
